@@ -1,0 +1,9 @@
+"""URL configuration for the Bean Counter shop."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", include("store.urls")),
+]

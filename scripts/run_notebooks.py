@@ -1,0 +1,69 @@
+"""Execute notebooks, time each one and its slowest cell against the targets, and optionally save them.
+
+    python scripts/run_notebooks.py                       # benchmark every lesson, solution, exercise
+    python scripts/run_notebooks.py --save notebooks/02_config.ipynb   # re-record its outputs
+
+Targets: no cell over 5 s, no notebook over 20 s (on a 2-core machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+CELL_TARGET, NOTEBOOK_TARGET = 5.0, 20.0
+
+
+def all_notebooks() -> list[Path]:
+    """Every notebook of the workshop, lessons first."""
+    return [p for folder in ("notebooks", "solutions", "exercises") for p in sorted((ROOT / folder).glob("*.ipynb"))]
+
+
+def execute(path: Path, save: bool) -> tuple[float, float, int]:
+    """Run a notebook in a fresh kernel in its own folder; return its time, its slowest cell's time and index."""
+    notebook = nbformat.read(path, as_version=4)
+    client = NotebookClient(notebook, timeout=120, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}})
+    times: list[float] = []
+    started = time.perf_counter()
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            cell_started = time.perf_counter()
+            client.execute_cell(cell, index)
+            times.append(time.perf_counter() - cell_started)
+    total = time.perf_counter() - started
+    if save:
+        nbformat.write(notebook, path)
+    slowest = max(range(len(times)), key=times.__getitem__)
+    return total, times[slowest], slowest
+
+
+def main() -> int:
+    """Benchmark (and with --save re-record) the notebooks given, or all of them."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("notebooks", nargs="*", type=Path)
+    parser.add_argument("--save", action="store_true", help="write the fresh outputs into the notebooks")
+    args = parser.parse_args()
+    if not args.save:  # a benchmark leaves the learner's own working copies alone
+        os.environ["WORKSHOP_WORKSPACE"] = tempfile.mkdtemp(prefix="workshop-benchmark-")
+    over = 0
+    print(f"{'notebook':40} {'total':>8} {'slowest cell':>14}")
+    for path in [p.resolve() for p in args.notebooks] or all_notebooks():
+        total, slowest, index = execute(path, args.save)
+        late = total > NOTEBOOK_TARGET or slowest > CELL_TARGET
+        over += late
+        name = str(path.relative_to(ROOT))
+        print(f"{name:40} {total:7.1f}s {slowest:6.1f}s (#{index:>2}){'  OVER TARGET' if late else ''}")
+    print(f"Targets: cell {CELL_TARGET:.0f} s, notebook {NOTEBOOK_TARGET:.0f} s; {over} notebook(s) over.")
+    return 1 if over else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,100 @@
+"""Checkpoints replay the notebooks' change cells on a copy of sample_project/."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workshop import checkpoints
+from workshop.checkpoints import SAMPLE, checkpoint, source_files, start
+from workshop.processes import Background, free_port, http_get
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def notebook(path: Path, *cells: tuple[str, list[str]]) -> None:
+    """Write a minimal notebook whose code cells have the given sources and tags."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps({
+        "cells": [
+            {"cell_type": "code", "source": source, "metadata": {"tags": tags}, "outputs": [], "execution_count": 1}
+            for source, tags in cells
+        ],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    }))
+
+
+@pytest.fixture
+def course(tmp_path, monkeypatch):
+    """A tiny course: a sample project, lessons 01-02 and a solution to 01."""
+    sample = tmp_path / "sample"
+    sample.mkdir()
+    (sample / "settings.py").write_text("DEBUG = True\n")
+    (sample / "db.sqlite3").write_text("generated")
+    folders = {kind: tmp_path / kind for kind in ("lesson", "solution", "exercise")}
+    notebook(folders["lesson"] / "01_first.ipynb",
+             ('project.replace("settings.py", "True", "False")', ["change"]),
+             ('project.write("ignored.txt", "not a change cell")', []))
+    notebook(folders["solution"] / "01_first.ipynb", ('project.write("extra.py", "X = 1\\n")', ["change"]))
+    notebook(folders["lesson"] / "02_second.ipynb", ('project.delete("extra.py")', ["change"]))
+    monkeypatch.setattr(checkpoints, "SAMPLE", sample)
+    monkeypatch.setattr(checkpoints, "FOLDERS", folders)
+    monkeypatch.setenv("WORKSHOP_WORKSPACE", str(tmp_path / "workspace"))
+    return tmp_path
+
+
+def test_each_checkpoint_replays_the_change_cells_before_it(course):
+    assert source_files(checkpoint("01", course / "a")) == {"settings.py": b"DEBUG = True\n"}
+    assert source_files(checkpoint("02", course / "b")) == {"settings.py": b"DEBUG = False\n", "extra.py": b"X = 1\n"}
+    assert source_files(checkpoint("final", course / "c")) == {"settings.py": b"DEBUG = False\n"}
+
+
+def test_an_exercise_starts_where_its_solution_starts(course, capsys):
+    exercise = start("exercise 01")
+    assert source_files(exercise.path) == {"settings.py": b"DEBUG = False\n"}
+    assert exercise.path == course / "workspace" / "exercise-01"
+    assert "Re-run this cell to start again" in capsys.readouterr().out
+
+
+def test_start_resets_whatever_the_learner_did(course):
+    project = start("lesson 02")
+    project.file("settings.py").write_text("broken")
+    (project.path / "notes.txt").write_text("mine")
+    assert source_files(start("lesson 02").path) == {"settings.py": b"DEBUG = False\n", "extra.py": b"X = 1\n"}
+
+
+def test_bad_names_are_explained(course):
+    with pytest.raises(ValueError, match='like "lesson 02"'):
+        start("lesson2")
+    with pytest.raises(ValueError, match="two-digit lesson number"):
+        checkpoint("2", course / "x")
+    with pytest.raises(ValueError, match="There is no lesson 07"):
+        checkpoint("07", course / "x")
+
+
+def test_generated_files_are_not_copied(course):
+    assert not (checkpoint("01", course / "a") / "db.sqlite3").exists()
+
+
+def test_cli_checkpoint_01_is_the_traditional_app_and_it_runs(tmp_path):
+    dest = tmp_path / "x"
+    subprocess.run([sys.executable, "-m", "workshop", "checkpoint", "01", str(dest)], cwd=ROOT, check=True)
+    assert source_files(dest) == source_files(SAMPLE)
+    subprocess.run([sys.executable, "manage.py", "migrate", "-v", "0"], cwd=dest, check=True)
+    port = free_port()
+    with Background(f"python manage.py runserver 127.0.0.1:{port} --noreload", dest) as server:
+        server.wait_for_port(port)
+        status, page = http_get(f"http://127.0.0.1:{port}/")
+    assert status == 200 and "Bean Counter" in page
+
+
+def test_cli_refuses_a_folder_that_is_not_empty(tmp_path):
+    (tmp_path / "keep.txt").write_text("mine")
+    done = subprocess.run([sys.executable, "-m", "workshop", "checkpoint", "01", str(tmp_path)],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 2 and "is not empty" in done.stderr
+    assert (tmp_path / "keep.txt").read_text() == "mine"

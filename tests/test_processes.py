@@ -1,0 +1,145 @@
+"""Commands run as a learner types them; background processes always stop, children included."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+
+from workshop.processes import (
+    Background,
+    CommandFailed,
+    free_port,
+    http_get,
+    owned_processes,
+    run,
+    stop_owned,
+)
+
+
+def port_open(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:port."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
+def test_run_shows_the_command_and_its_output(tmp_path, capsys):
+    output = run("echo hello; echo oops >&2", tmp_path)
+    assert capsys.readouterr().out == "$ echo hello; echo oops >&2\nhello\noops\n"
+    assert output == "hello\noops\n"
+
+
+def test_run_shows_extra_variables_in_front_of_the_command(tmp_path, capsys):
+    run('echo "$GREETING"', tmp_path, env={"GREETING": "hi"})
+    assert capsys.readouterr().out == '$ GREETING=hi echo "$GREETING"\nhi\n'
+
+
+def test_a_failing_command_fails_the_cell(tmp_path):
+    with pytest.raises(CommandFailed, match="exited with status 3"):
+        run("exit 3", tmp_path)
+
+
+def test_an_expected_failure_must_fail_and_say_what_was_meant(tmp_path, capsys):
+    run("echo 'KeyError: SECRET_KEY'; exit 1", tmp_path, fails_with="SECRET_KEY")
+    assert "[exit status 1: failed as expected]" in capsys.readouterr().out
+    with pytest.raises(CommandFailed, match="expected to fail"):
+        run("true", tmp_path, fails_with="SECRET_KEY")
+    with pytest.raises(CommandFailed, match="does not say"):
+        run("echo 'No module named django'; exit 1", tmp_path, fails_with="SECRET_KEY")
+
+
+def test_tail_keeps_the_last_lines(tmp_path, capsys):
+    run("seq 1 10", tmp_path, tail=2)
+    assert capsys.readouterr().out.splitlines()[1:] == ["[... 8 lines above not shown ...]", "9", "10"]
+
+
+def test_commands_find_the_kernels_own_python_first(tmp_path):
+    output = run("command -v python", tmp_path)
+    assert Path(output.strip()).parent == Path(sys.executable).parent
+
+
+def test_commands_do_not_inherit_the_kernels_settings_module(tmp_path, monkeypatch):
+    monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "somewhere.else")
+    assert run('echo "[$DJANGO_SETTINGS_MODULE]"', tmp_path) == "[]\n"
+
+
+def test_background_server_answers_then_stops(tmp_path):
+    port = free_port()
+    (tmp_path / "index.html").write_text("hello from the background")
+    with Background(f"python -m http.server {port} --bind 127.0.0.1", tmp_path) as server:
+        server.wait_for_port(port)
+        assert http_get(f"http://127.0.0.1:{port}/") == (200, "hello from the background")
+    assert not port_open(port)
+    assert owned_processes(tmp_path) == []
+
+
+CHILD_IN_OWN_SESSION = textwrap.dedent(
+    """
+    import subprocess, sys, time
+    subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], start_new_session=True)
+    print("started", flush=True)
+    time.sleep(60)
+    """
+)
+
+
+def test_children_in_sessions_of_their_own_are_stopped_too(tmp_path):
+    (tmp_path / "spawn.py").write_text(CHILD_IN_OWN_SESSION)
+    with Background("python spawn.py", tmp_path) as parent:
+        parent.wait_for_output("started")
+        assert len(owned_processes(tmp_path)) >= 2
+    assert owned_processes(tmp_path) == []
+
+
+def test_a_failing_cell_still_stops_the_process(tmp_path):
+    with pytest.raises(ZeroDivisionError):
+        with Background("sleep 60", tmp_path):
+            1 / 0
+    assert owned_processes(tmp_path) == []
+
+
+KERNEL = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from workshop.processes import Background
+    Background("python spawn.py", Path(sys.argv[1])).start()
+    time.sleep(60)
+    """
+)
+
+
+def test_a_killed_kernel_leaves_nothing_behind(tmp_path):
+    """The kernel is SIGKILLed (as nbval does): Linux stops the children; stop_owned catches the rest."""
+    (tmp_path / "spawn.py").write_text(CHILD_IN_OWN_SESSION)
+    root = Path(__file__).resolve().parents[1]
+    kernel = subprocess.Popen([sys.executable, "-c", KERNEL, str(tmp_path)], cwd=root)
+    deadline = time.monotonic() + 10
+    while len(owned_processes(tmp_path)) < 2:
+        assert time.monotonic() < deadline, "the background command never started"
+        time.sleep(0.05)
+    os.kill(kernel.pid, signal.SIGKILL)
+    kernel.wait()
+    if sys.platform.startswith("linux"):
+        direct = [p for p in owned_processes(tmp_path) if "spawn.py" in " ".join(p.cmdline())]
+        psutil.wait_procs(direct, timeout=5)
+        assert all(not p.is_running() or p.status() == psutil.STATUS_ZOMBIE for p in direct)
+    stop_owned(tmp_path)
+    assert owned_processes(tmp_path) == []
+
+
+def test_wait_for_output_reports_an_early_exit(tmp_path):
+    with Background("echo 'no such setting' && exit 1", tmp_path) as broken:
+        with pytest.raises(CommandFailed, match="exited early:\nno such setting"):
+            broken.wait_for_output("Listening")

@@ -1,0 +1,68 @@
+"""The environment check of lesson 00: is everything the workshop needs here, and in which version?"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import sys
+import tempfile
+from importlib import metadata
+from pathlib import Path
+
+from workshop.checkpoints import workspace
+from workshop.processes import free_port
+from workshop.project import ROOT
+
+#: The packages the lessons use directly; their pinned versions are read from requirements.txt.
+PACKAGES = ["Django", "honcho", "gunicorn", "python-dotenv", "dj-database-url", "jupyterlab", "nbval", "psutil"]
+FIX = "from the workshop's folder, run: ./run.sh lab   (or: pip install -r requirements.txt)"
+
+
+def pinned_versions() -> dict[str, str]:
+    """The exact version requirements.txt pins for each package, by lower-case name."""
+    pins = re.findall(r"^([A-Za-z0-9_.-]+)==([^\s;]+)", (ROOT / "requirements.txt").read_text(), re.MULTILINE)
+    return {name.lower(): version for name, version in pins}
+
+
+def problems() -> list[tuple[str, str, str]]:
+    """Each check as (what, result, how to fix it or '')."""
+    rows = []
+    supported = (3, 10) <= sys.version_info[:2] <= (3, 13)
+    rows.append(("Python 3.10 to 3.13", "ok" if supported else f"found {sys.version.split()[0]}",
+                 "" if supported else "install Python 3.10 to 3.13 and run ./run.sh lab with it"))
+    pins = pinned_versions()
+    for name in PACKAGES:
+        want = pins[name.lower()]
+        try:
+            have = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            rows.append((f"{name} {want}", "missing", FIX))
+            continue
+        rows.append((f"{name} {want}", "ok" if have == want else f"found {have}", "" if have == want else FIX))
+    for command in ("honcho", "gunicorn", "django-admin"):
+        found = shutil.which(command, path=str(Path(sys.executable).parent))
+        rows.append((f"command `{command}`", "ok" if found else "missing", "" if found else FIX))
+    try:
+        folder = workspace()
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+        rows.append(("workspace/ is writable", "ok", ""))
+    except OSError as error:
+        rows.append(("workspace/ is writable", "no", f"{error.strerror}: make {folder} writable"))
+    try:
+        free_port()
+        rows.append(("a free port on 127.0.0.1", "ok", ""))
+    except OSError:
+        rows.append(("a free port on 127.0.0.1", "no", "allow local servers on 127.0.0.1"))
+    return rows
+
+
+def check_environment() -> None:
+    """Print one line per check, with how to fix whatever is missing."""
+    rows = problems()
+    width = max(len(what) for what, _, _ in rows)
+    for what, result, fix in rows:
+        mark = "✔" if result == "ok" else "✘"
+        print(f"{mark} {what:{width}}  {result}{'  -> ' + fix if fix else ''}")
+    bad = sum(result != "ok" for _, result, _ in rows)
+    print("All set: on to lesson 01." if not bad else f"{bad} problem(s): fix them, then restart the kernel and run this cell again.")
