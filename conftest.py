@@ -18,6 +18,7 @@ def pytest_configure(config: pytest.Config) -> None:
     """Point every notebook's kernel at a temporary workspace, so a learner's own is never touched."""
     if "WORKSHOP_WORKSPACE" not in os.environ:
         folder = Path(tempfile.mkdtemp(prefix="workshop-tests-")) / "workspace"
+        folder.parent.chmod(0o755)  # as root, lesson 04's PostgreSQL runs as `nobody`, who must enter it
         folder.mkdir()
         os.environ["WORKSHOP_WORKSPACE"] = str(folder)
         _MADE_HERE.append(folder)
