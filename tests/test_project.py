@@ -17,6 +17,13 @@ def test_hide_secrets_keeps_names_and_hides_values():
     )
 
 
+def test_hide_secrets_hides_passwords_in_urls():
+    assert hide_secrets("DATABASE_URL=postgres://shop:s3cr3t@127.0.0.1:5432/shop") == (
+        "DATABASE_URL=postgres://shop:<hidden: 6 characters>@127.0.0.1:5432/shop"
+    )
+    assert hide_secrets("see https://docs.djangoproject.com/en/5.2/") == "see https://docs.djangoproject.com/en/5.2/"
+
+
 def test_hide_secrets_leaves_code_that_reads_the_environment_alone():
     line = 'SECRET_KEY = os.environ["SECRET_KEY"]'
     assert hide_secrets(line) == line

@@ -22,11 +22,16 @@ SECRET_LITERAL = re.compile(
 )
 
 
+#: The password in a URL such as postgres://user:password@host/db.
+URL_PASSWORD = re.compile(r"(?P<before>://[^:/@\s]*:)(?P<value>[^@\s]+)(?P<after>@)")
+
+
 def hide_secrets(text: str) -> str:
-    """Replace the value of every literal secret-looking assignment with a note of its length."""
-    return SECRET_LITERAL.sub(
+    """Replace every literal secret-looking assignment, and every password in a URL, with a note of its length."""
+    text = SECRET_LITERAL.sub(
         lambda m: f"{m['name']}{m['q']}<hidden: {len(m['value'])} characters>{m['q']}", text
     )
+    return URL_PASSWORD.sub(lambda m: f"{m['before']}<hidden: {len(m['value'])} characters>{m['after']}", text)
 
 
 def coloured_diff(before: str, after: str, name: str, other: str | None = None, context: int = 2) -> str:
