@@ -94,12 +94,15 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+# Linux's prctl(), looked up once here: a child between fork and exec must not load libraries.
+_PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("linux") else None
+_PR_SET_PDEATHSIG = 1
+
+
 def _die_with_parent() -> None:
     """In the child, before exec: on Linux, ask for SIGTERM when the kernel that started us dies."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        PR_SET_PDEATHSIG = 1
-        libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+    if _PRCTL is not None:
+        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def owned_processes(owner: Path) -> list[psutil.Process]:
