@@ -1,0 +1,123 @@
+"""Lesson 02 and its exercise, at the checkpoint they leave (the start of lesson 03): one settings module,
+every secret from the environment, and one clear line for each missing, empty or malformed value."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from workshop.checkpoints import checkpoint, source_files
+from workshop.project import SECRET_LITERAL
+
+#: What each variable of the settings expects, as the one-line message says it.
+EXPECTED = {
+    "SECRET_KEY": "at least 50 characters",
+    "DEBUG": "true or false (or 1/0, yes/no, on/off, in any case)",
+    "ALLOWED_HOSTS": "a comma-separated list, like one,two",
+    "PAYMENT_API_KEY": "a value",
+    "EMAIL_HOST_PASSWORD": "a value",
+}
+GOOD = {
+    "SECRET_KEY": secrets.token_urlsafe(50),
+    "DEBUG": "false",
+    "ALLOWED_HOSTS": "localhost",
+    "PAYMENT_API_KEY": secrets.token_urlsafe(20),
+    "EMAIL_HOST_PASSWORD": secrets.token_urlsafe(20),
+}
+SHOW = "from django.conf import settings; print(repr(settings.DEBUG), repr(settings.ALLOWED_HOSTS))"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """The project at the start of lesson 03."""
+    return checkpoint("03", tmp_path_factory.mktemp("lesson-03") / "project")
+
+
+def manage(project: Path, *args: str, **variables: str) -> subprocess.CompletedProcess:
+    """Run manage.py with only the given variables of the app set; stdout and stderr together."""
+    env = {k: v for k, v in os.environ.items() if k not in EXPECTED and k != "DJANGO_SETTINGS_MODULE"}
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=project, env={**env, **variables},
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+
+
+def fails_with(done: subprocess.CompletedProcess, message: str) -> None:
+    """Assert the command stopped with exactly one line, that message."""
+    assert done.returncode == 1, done.stdout
+    assert done.stdout.splitlines() == [f"ImproperlyConfigured: {message}"]
+
+
+def test_there_is_one_settings_module_and_nothing_names_the_old_ones(project):
+    assert (project / "shop" / "settings.py").is_file()
+    assert not (project / "shop" / "settings").exists()
+    mentions = [name for name, text in source_files(project).items() if b"shop.settings." in text]
+    assert mentions == []
+
+
+def test_no_secret_is_typed_into_the_settings(project):
+    settings = (project / "shop" / "settings.py").read_text()
+    assert SECRET_LITERAL.findall(settings) == []
+    for name in EXPECTED:
+        assert re.search(rf"^{name} = (require|boolean|list_of)\(\"{name}\"", settings, re.MULTILINE), name
+
+
+def test_it_starts_with_every_variable_set(project):
+    done = manage(project, "check", **GOOD)
+    assert done.returncode == 0, done.stdout
+    assert "System check identified no issues" in done.stdout
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_a_missing_variable_stops_the_app_with_one_line_naming_it(project, name):
+    others = {k: v for k, v in GOOD.items() if k != name}
+    fails_with(manage(project, "check", **others), f"{name} is not set; expected {EXPECTED[name]}.")
+
+
+@pytest.mark.parametrize("name", EXPECTED)
+def test_an_empty_variable_stops_the_app_with_one_line_naming_it(project, name):
+    fails_with(manage(project, "check", **{**GOOD, name: ""}), f"{name} is empty; expected {EXPECTED[name]}.")
+
+
+@pytest.mark.parametrize(("name", "value"), [("SECRET_KEY", "   "), ("DEBUG", " "), ("ALLOWED_HOSTS", " , ,")])
+def test_nothing_but_blanks_or_commas_is_empty(project, name, value):
+    fails_with(manage(project, "check", **{**GOOD, name: value}), f"{name} is empty; expected {EXPECTED[name]}.")
+
+
+@pytest.mark.parametrize(("name", "value", "message"), [
+    ("SECRET_KEY", "s3cr3t-but-far-too-short", "SECRET_KEY is too short; expected at least 50 characters."),
+    ("DEBUG", "ture", "DEBUG is not a boolean; expected true or false (or 1/0, yes/no, on/off, in any case)."),
+    ("DEBUG", "False!", "DEBUG is not a boolean; expected true or false (or 1/0, yes/no, on/off, in any case)."),
+    ("ALLOWED_HOSTS", "localhost 127.0.0.1", "ALLOWED_HOSTS has a space inside an item; expected a comma-separated list, like one,two."),
+])
+def test_a_malformed_variable_stops_the_app_with_one_line_naming_it_and_not_its_value(project, name, value, message):
+    done = manage(project, "check", **{**GOOD, name: value})
+    fails_with(done, message)
+    assert value not in done.stdout
+
+
+@pytest.mark.parametrize(("spelling", "value"), [
+    ("true", True), ("TRUE", True), ("1", True), ("yes", True), ("On", True),
+    ("False", False), ("0", False), ("no", False), ("OFF", False),
+])
+def test_debug_accepts_the_documented_spellings(project, spelling, value):
+    done = manage(project, "shell", "-v", "0", "-c", SHOW, **{**GOOD, "DEBUG": spelling})
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.split()[0] == repr(value)
+
+
+def test_allowed_hosts_splits_on_commas_and_strips_blanks(project):
+    done = manage(project, "shell", "-v", "0", "-c", SHOW, **{**GOOD, "ALLOWED_HOSTS": " localhost , 127.0.0.1,, "})
+    assert done.returncode == 0, done.stdout
+    assert done.stdout.strip() == "False ['localhost', '127.0.0.1']"
+
+
+def test_the_secret_never_appears_in_the_output(project):
+    key = "x" * 49
+    done = manage(project, "check", **{**GOOD, "SECRET_KEY": key})
+    fails_with(done, "SECRET_KEY is too short; expected at least 50 characters.")
+    assert key not in done.stdout
