@@ -76,6 +76,10 @@ def test_bad_names_are_explained(course):
         checkpoint("07", course / "x")
 
 
+def test_the_lesson_after_the_last_starts_from_the_final_state(course):
+    assert source_files(checkpoint("03", course / "a")) == source_files(checkpoint("final", course / "b"))
+
+
 def test_generated_files_are_not_copied(course):
     assert not (checkpoint("01", course / "a") / "db.sqlite3").exists()
 

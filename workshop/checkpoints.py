@@ -103,7 +103,9 @@ def checkpoint(lesson: str, dest: Path) -> Path:
     if lesson == "final":
         state_before("99", "lesson", Path(dest))
     elif re.fullmatch(r"\d\d", lesson):
-        notebook_path("lesson", lesson)
+        last = max(number for number, _, _ in replayed_notebooks())
+        if int(lesson) != int(last) + 1:  # the state after the last lesson is the next one's start
+            notebook_path("lesson", lesson)
         state_before(lesson, "lesson", Path(dest))
     else:
         raise ValueError(f"LESSON must be a two-digit lesson number like 02, or 'final'; got {lesson!r}")
