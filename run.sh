@@ -1,6 +1,6 @@
 #!/bin/sh
 # Set everything up in .venv/, then either open the workshop or run its whole test suite.
-#   ./run.sh lab    set up, then open the notebooks in JupyterLab
+#   ./run.sh lab    set up, then open the notebooks in JupyterLab (options go to jupyter lab)
 #   ./run.sh test   set up, then run every test and notebook (as CI does)
 set -eu
 cd "$(dirname "$0")"
@@ -22,7 +22,10 @@ fi
 
 case "${1:-}" in
     lab)
-        exec .venv/bin/jupyter lab notebooks/00_welcome.ipynb ;;
+        shift
+        # Jupyter refuses to run as root unless told to (as in many containers).
+        if [ "$(id -u)" = 0 ]; then set -- --allow-root "$@"; fi
+        exec .venv/bin/jupyter lab "$@" notebooks/00_welcome.ipynb ;;
     test)
         shift
         exec .venv/bin/python -m pytest -n auto --dist loadscope "$@" ;;
