@@ -1,17 +1,28 @@
-"""Test-suite set-up: working copies in a temporary folder, and nothing left running at the end."""
+"""Test-suite set-up.
+
+- Working copies go to a temporary folder, so a learner's own `workspace/` is never touched.
+- nbval runs every notebook twice in a row in one kernel, comparing the stored outputs both
+  times (learners re-run cells), then checks that the notebook left its working copy exactly
+  as the next notebook's checkpoint starts: the learner's path and the quick path can't drift.
+- The run fails if any process a notebook started is still alive at the end.
+"""
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pytest
+from nbval.plugin import IPyNbCell, IPyNbFile
 
+from workshop.checkpoints import FOLDERS, source_files, state_after, workspace
 from workshop.processes import owned_processes, stop_owned
 
 _MADE_HERE: list[Path] = []
+KIND_OF_FOLDER = {folder.name: kind for kind, folder in FOLDERS.items()}
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -22,6 +33,46 @@ def pytest_configure(config: pytest.Config) -> None:
         folder.mkdir()
         os.environ["WORKSHOP_WORKSPACE"] = str(folder)
         _MADE_HERE.append(folder)
+
+
+class LeavesTheNextStart(pytest.Item):
+    """After a notebook's cells: its working copy must equal the checkpoint the next notebook starts from."""
+
+    def runtest(self) -> None:
+        kind, number = KIND_OF_FOLDER[self.path.parent.name], self.path.name[:2]
+        working_copy = workspace() / f"{kind}-{number}"
+        if not working_copy.exists():
+            assert not any("start(" in c.source for c in self.parent.nb.cells if c.cell_type == "code"), (
+                "the notebook starts a working copy it did not leave"
+            )
+            return
+        with tempfile.TemporaryDirectory() as folder:
+            expected = state_after(number, kind, Path(folder) / "expected")
+            if expected is None:  # an exercise: what it leaves is up to the learner
+                return
+            after, wanted = source_files(working_copy), source_files(expected.path)
+        assert sorted(after) == sorted(wanted), "the notebook leaves other files than the next checkpoint has"
+        changed = [name for name in after if after[name] != wanted[name]]
+        assert not changed, f"these files differ from the next checkpoint: {changed}"
+
+    def reportinfo(self) -> tuple[Path, int, str]:
+        return self.path, 0, f"{self.parent.name}::{self.name}"
+
+
+def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
+    """After each notebook's cells, run them all again in the same kernel, then check what it left."""
+    result: list[pytest.Item] = []
+    for index, item in enumerate(items):
+        result.append(item)
+        last_of_notebook = isinstance(item, IPyNbCell) and (index + 1 == len(items) or items[index + 1].parent is not item.parent)
+        if last_of_notebook and isinstance(item.parent, IPyNbFile):
+            cells = [i for i in items if i.parent is item.parent]
+            result += [
+                IPyNbCell.from_parent(item.parent, name=f"{c.name}, run again", cell_num=c.cell_num, cell=copy.deepcopy(c.cell), options=c.options)
+                for c in cells
+            ]
+            result.append(LeavesTheNextStart.from_parent(item.parent, name="leaves the next notebook's start"))
+    items[:] = result
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -22,6 +22,7 @@ def test_hide_secrets_hides_passwords_in_urls():
         "DATABASE_URL=postgres://shop:<hidden: 6 characters>@127.0.0.1:5432/shop"
     )
     assert hide_secrets("see https://docs.djangoproject.com/en/5.2/") == "see https://docs.djangoproject.com/en/5.2/"
+    assert hide_secrets("like postgres://user:password@host/name") == "like postgres://user:password@host/name"
 
 
 def test_hide_secrets_leaves_code_that_reads_the_environment_alone():

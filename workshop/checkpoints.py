@@ -98,6 +98,15 @@ def state_before(number: str, kind: str, dest: Path) -> Project:
     return project
 
 
+def state_after(number: str, kind: str, dest: Path) -> Project | None:
+    """Write into dest the project as the given notebook leaves it; None for an exercise (left to the learner)."""
+    if kind == "lesson":
+        return state_before(number, "solution", dest)
+    if kind == "solution":
+        return state_before(f"{int(number) + 1:02d}", "lesson", dest)
+    return None
+
+
 def checkpoint(lesson: str, dest: Path) -> Path:
     """Write the project as it stands at the start of lesson ("02") or after the last one ("final")."""
     if lesson == "final":

