@@ -69,9 +69,10 @@ def test_commands_find_the_kernels_own_python_first(tmp_path):
     assert Path(output.strip()).parent == Path(sys.executable).parent
 
 
-def test_commands_do_not_inherit_the_kernels_settings_module(tmp_path, monkeypatch):
+def test_commands_do_not_inherit_the_kernels_settings_module_or_forced_colours(tmp_path, monkeypatch):
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "somewhere.else")
-    assert run('echo "[$DJANGO_SETTINGS_MODULE]"', tmp_path) == "[]\n"
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    assert run('echo "[$DJANGO_SETTINGS_MODULE$FORCE_COLOR]"', tmp_path) == "[]\n"
 
 
 def test_background_server_answers_then_stops(tmp_path):

@@ -24,8 +24,9 @@ import psutil
 OWNER_VARIABLE = "WORKSHOP_OWNER"
 
 #: Variables of the kernel's own environment that a lesson's command must not inherit: they
-#: would make a command behave differently from the one the lesson shows.
-NOT_INHERITED = ("DJANGO_SETTINGS_MODULE", "PORT", "VIRTUAL_ENV")
+#: would make a command behave differently from the one the lesson shows. (The kernel forces
+#: colours for its own output; Python 3.13 would then colour the tracebacks of commands too.)
+NOT_INHERITED = ("DJANGO_SETTINGS_MODULE", "PORT", "VIRTUAL_ENV", "FORCE_COLOR", "CLICOLOR_FORCE")
 
 
 class CommandFailed(Exception):
