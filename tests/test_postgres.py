@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ import psycopg
 import pytest
 
 from workshop.postgres import start_postgres, stop_leftover
+from workshop.processes import port_open
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,14 +74,6 @@ def wait_until_gone(pids: list[int], seconds: float = 5) -> list[int]:
         time.sleep(0.05)
     return [pid for pid in pids if running(pid)]
 
-
-def port_open(port: int) -> bool:
-    """Whether something accepts connections on 127.0.0.1:port."""
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def test_server_serves_sql_then_leaves_nothing(data_dir: Path, owner: str) -> None:

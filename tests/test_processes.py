@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -20,18 +19,11 @@ from workshop.processes import (
     free_port,
     http_get,
     owned_processes,
+    port_open,
     run,
     stop_owned,
 )
 
-
-def port_open(port: int) -> bool:
-    """Whether something accepts connections on 127.0.0.1:port."""
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-        return True
-    except OSError:
-        return False
 
 
 def test_run_shows_the_command_and_its_output(tmp_path, capsys):

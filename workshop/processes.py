@@ -100,6 +100,15 @@ _PRCTL = ctypes.CDLL(None, use_errno=True).prctl if sys.platform.startswith("lin
 _PR_SET_PDEATHSIG = 1
 
 
+def port_open(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:port right now."""
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+        return True
+    except OSError:
+        return False
+
+
 def _die_with_parent() -> None:
     """In the child, before exec: on Linux, ask for SIGTERM when the kernel that started us dies."""
     if _PRCTL is not None:
@@ -197,16 +206,12 @@ class Background:
     def wait_for_port(self, port: int, timeout: float = 10) -> None:
         """Wait until something accepts connections on 127.0.0.1:port."""
         deadline = time.monotonic() + timeout
-        while True:
+        while not port_open(port):
             if self.process.poll() is not None:
                 raise CommandFailed(f"`{self.command}` exited early:\n{self.output()}")
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise CommandFailed(f"Nothing on port {port} after {timeout} s:\n{self.output()}")
-                time.sleep(0.05)
+            if time.monotonic() > deadline:
+                raise CommandFailed(f"Nothing on port {port} after {timeout} s:\n{self.output()}")
+            time.sleep(0.05)
 
     def stop(self, grace: float = 6.0) -> int | None:
         """Send SIGTERM to the command's process group, then stop anything it left; return its exit status."""
