@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import importlib.util
 import os
 import pwd
@@ -11,7 +10,6 @@ import shutil
 import signal
 import stat
 import subprocess
-import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,7 +17,7 @@ from typing import Any
 
 import psutil
 
-from workshop.processes import OWNER_VARIABLE, free_port
+from workshop.processes import OWNER_VARIABLE, die_with_parent, free_port
 
 
 def _bin_dir() -> Path:
@@ -31,11 +29,6 @@ def _bin_dir() -> Path:
 
 
 BIN = _bin_dir()
-
-# Linux's prctl(), looked up now: the new server process may only call it (PR_SET_PDEATHSIG is option 1).
-# The signal comes when the *thread* that started the server ends: start servers from the main thread.
-PRCTL = ctypes.CDLL(None).prctl if sys.platform == "linux" else None
-PR_SET_PDEATHSIG = 1
 
 
 @dataclass
@@ -170,8 +163,7 @@ def _check_open_to_others(folder: Path) -> None:
 
 def _die_with_parent() -> None:
     """In the new server process on Linux: ask for a fast shutdown (SIGINT) when our process dies, even by SIGKILL."""
-    if PRCTL is not None:
-        PRCTL(PR_SET_PDEATHSIG, signal.SIGINT)
+    die_with_parent(signal.SIGINT)
 
 
 def _wait_until_ready(server: PostgresServer) -> None:

@@ -109,10 +109,10 @@ def port_open(port: int) -> bool:
         return False
 
 
-def _die_with_parent() -> None:
-    """In the child, before exec: on Linux, ask for SIGTERM when the kernel that started us dies."""
+def die_with_parent(signum: int = signal.SIGTERM) -> None:
+    """In the child, before exec: on Linux, ask for signum when the thread that started it dies (even by SIGKILL)."""
     if _PRCTL is not None:
-        _PRCTL(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        _PRCTL(_PR_SET_PDEATHSIG, signum)
 
 
 def owned_processes(owner: Path) -> list[psutil.Process]:
@@ -185,7 +185,7 @@ class Background:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                preexec_fn=die_with_parent,
             )
         _RUNNING.append(self)
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import http.client
 import os
 import re
@@ -23,7 +22,7 @@ from typing import TypeVar
 import psutil
 
 from workshop.audit.static import SECRET_NAME
-from workshop.processes import OWNER_VARIABLE, free_port, stop_owned
+from workshop.processes import OWNER_VARIABLE, die_with_parent, free_port, stop_owned
 
 #: Seconds a web process may take to answer its first request.
 START_LIMIT = 5.0
@@ -35,16 +34,6 @@ TIMEOUT = 30.0
 KEPT = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "SYSTEMROOT")
 
 T = TypeVar("T")
-
-#: Loaded before any fork: the child of a program with threads must not load libraries.
-LIBC = ctypes.CDLL(None) if sys.platform.startswith("linux") else None
-
-
-def die_with_parent() -> None:
-    """In the child, before exec: on Linux, ask for SIGTERM when the thread that started it dies."""
-    if LIBC is not None:
-        LIBC.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
 
 def not_copied(folder: str, names: list[str]) -> set[str]:
     """For copytree: what a run must not see (VCS data, caches, virtual environments, the local .env)."""
