@@ -4,13 +4,17 @@
 - nbval runs every notebook twice in a row in one kernel, comparing the stored outputs both
   times (learners re-run cells), then checks that the notebook left its working copy exactly
   as the next notebook's checkpoint starts: the learner's path and the quick path can't drift.
-- The run fails if any process a notebook started is still alive at the end.
+- Stored outputs show working copies under `workspace/`; wherever the tests' workspace really is,
+  its path is sanitized to that.
+- The run fails if any process a notebook started is still alive at the end, wherever the
+  workspace is.
 """
 
 from __future__ import annotations
 
 import copy
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -33,6 +37,20 @@ def pytest_configure(config: pytest.Config) -> None:
         folder.mkdir()
         os.environ["WORKSHOP_WORKSPACE"] = str(folder)
         _MADE_HERE.append(folder)
+    sanitize_the_workspace_path(config)
+
+
+def sanitize_the_workspace_path(config: pytest.Config) -> None:
+    """Give nbval the committed sanitizer with one pattern in front: the workspace's real path becomes `workspace/`."""
+    committed = config.option.nbval_sanitize_with
+    if not committed:
+        return
+    handle, own = tempfile.mkstemp(prefix="workshop-sanitize-", suffix=".cfg")
+    pattern = re.escape(str(workspace())) + "/"
+    with os.fdopen(handle, "w") as out:
+        out.write(f"regex: {pattern}\nreplace: workspace/\n\n" + Path(config.rootpath, committed).read_text())
+    config.option.nbval_sanitize_with = own
+    config.add_cleanup(lambda: os.unlink(own))
 
 
 class LeavesTheNextStart(pytest.Item):
@@ -76,12 +94,14 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Fail the run if any process the notebooks started is still alive; then clean up."""
+    """Fail the run if any process the notebooks started is still alive; then clean up what was made here."""
+    if hasattr(session.config, "workerinput"):
+        return  # each xdist worker's processes are checked once, by the controller, at the very end
+    left = owned_processes(workspace())
+    if left:
+        names = ", ".join(f"{p.pid} {' '.join(p.cmdline()[:3])}" for p in left)
+        stop_owned(workspace())
+        print(f"\nProcesses left running after the tests (now stopped): {names}")
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
     for folder in _MADE_HERE:
-        left = owned_processes(folder)
-        if left:
-            names = ", ".join(f"{p.pid} {' '.join(p.cmdline()[:3])}" for p in left)
-            stop_owned(folder)
-            print(f"\nProcesses left running after the tests (now stopped): {names}")
-            session.exitstatus = pytest.ExitCode.TESTS_FAILED
         shutil.rmtree(folder.parent, ignore_errors=True)

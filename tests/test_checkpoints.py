@@ -11,6 +11,7 @@ import pytest
 
 from workshop import checkpoints
 from workshop.checkpoints import SAMPLE, checkpoint, source_files, start
+from workshop.errors import WorkshopError
 from workshop.processes import Background, free_port, http_get
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -41,6 +42,7 @@ def course(tmp_path, monkeypatch):
              ('project.write("ignored.txt", "not a change cell")', []))
     notebook(folders["solution"] / "01_first.ipynb", ('project.write("extra.py", "X = 1\\n")', ["change"]))
     notebook(folders["lesson"] / "02_second.ipynb", ('project.delete("extra.py")', ["change"]))
+    notebook(folders["exercise"] / "01_first.ipynb", ('project.write("answer.py", "X = 2\\n")', []))
     monkeypatch.setattr(checkpoints, "SAMPLE", sample)
     monkeypatch.setattr(checkpoints, "FOLDERS", folders)
     monkeypatch.setenv("WORKSHOP_WORKSPACE", str(tmp_path / "workspace"))
@@ -67,8 +69,75 @@ def test_start_resets_whatever_the_learner_did(course):
     assert source_files(start("lesson 02").path) == {"settings.py": b"DEBUG = False\n", "extra.py": b"X = 1\n"}
 
 
+def git(folder: Path, command: str) -> str:
+    """Run a git command line in folder, as a learner would in a terminal; return its output."""
+    return subprocess.run(f"git {command}", shell=True, cwd=folder, capture_output=True, text=True, check=True).stdout
+
+
+def test_a_working_copy_is_a_git_repository_holding_its_start(course):
+    project = start("lesson 02")
+    assert git(project.path, "log --format=%s") == "The project at the start of lesson 02\n"
+    assert git(project.path, "status --porcelain") == ""
+    project.replace("settings.py", "False", "None")
+    assert "-DEBUG = False\n+DEBUG = None" in git(project.path, "diff")
+
+
+def test_the_start_commit_is_the_same_everywhere(course):
+    first = git(start("lesson 02").path, "rev-parse HEAD")
+    assert git(checkpoint("02", course / "elsewhere"), "rev-parse HEAD") == first
+
+
+def test_changes_survive_a_restart_and_come_back_with_the_printed_command(course, capsys):
+    project = start("lesson 02")
+    project.file("settings.py").write_text("DEBUG = 'my answer'\n")   # a hand edit
+    project.file("notes.txt").write_text("mine\n")                    # a new file
+    project.file("extra.py").unlink()                                  # a deleted file
+    capsys.readouterr()
+    start("lesson 02")
+    printed = capsys.readouterr().out
+    assert source_files(project.path) == {"settings.py": b"DEBUG = False\n", "extra.py": b"X = 1\n"}
+    command = next(line.strip() for line in printed.splitlines() if line.strip().startswith("git -C"))
+    subprocess.run(command, shell=True, check=True, cwd=course)
+    assert source_files(project.path) == {"settings.py": b"DEBUG = 'my answer'\n", "notes.txt": b"mine\n"}
+
+
+def test_a_clean_working_copy_leaves_no_backup(course, capsys):
+    project = start("lesson 02")
+    start("lesson 02")
+    assert "kept" not in capsys.readouterr().out
+    assert git(project.path, "branch --list 'saved/*'") == ""
+
+
+def test_restarting_again_and_again_keeps_one_copy_of_the_same_changes(course, capsys):
+    project = start("lesson 02")
+    for _ in range(3):
+        project.file("notes.txt").write_text("mine\n")
+        start("lesson 02")
+    start("lesson 02")
+    assert len(git(project.path, "branch --list 'saved/*'").splitlines()) == 1
+
+
+def test_a_working_copy_from_before_git_is_kept_too(course, capsys):
+    old = course / "workspace" / "lesson-02"
+    old.mkdir(parents=True)
+    (old / "settings.py").write_text("typed before the workshop used git\n")
+    start("lesson 02")
+    printed = capsys.readouterr().out
+    assert "Your changes are kept" in printed
+    command = next(line.strip() for line in printed.splitlines() if line.strip().startswith(("git -C", "cp -R")))
+    subprocess.run(command, shell=True, check=True, cwd=course)
+    assert (old / "settings.py").read_text() == "typed before the workshop used git\n"
+
+
+@pytest.mark.parametrize("name", ["lesson 99", "lesson 00", "exercise 02", "solution 03"])
+def test_a_notebook_that_does_not_exist_is_refused_with_those_that_do(course, name):
+    with pytest.raises(WorkshopError, match=rf"There is no {name}. There are lessons 01 and 02, solutions 01, exercises 01\."):
+        start(name)
+    assert not (course / "workspace" / name.replace(" ", "-")).exists()
+
+
 def test_bad_names_are_explained(course):
-    with pytest.raises(ValueError, match='like "lesson 02"'):
+    with pytest.raises(WorkshopError, match='like "lesson 02"'):
         start("lesson2")
     with pytest.raises(ValueError, match="two-digit lesson number"):
         checkpoint("2", course / "x")

@@ -136,3 +136,60 @@ def test_wait_for_output_reports_an_early_exit(tmp_path):
     with Background("echo 'no such setting' && exit 1", tmp_path) as broken:
         with pytest.raises(CommandFailed, match="exited early:\nno such setting"):
             broken.wait_for_output("Listening")
+
+
+def test_a_command_that_outlives_its_timeout_is_stopped_with_its_children(tmp_path):
+    (tmp_path / "spawn.py").write_text(CHILD_IN_OWN_SESSION)
+    started = time.monotonic()
+    with pytest.raises(CommandFailed, match=r"still running after 1 s.*\n.*belongs in project.background"):
+        run("python spawn.py", tmp_path, timeout=1)
+    assert time.monotonic() - started < 5
+    assert owned_processes(tmp_path) == []
+
+
+@pytest.mark.parametrize("command", ["honcho start", "honcho -e .env start -p 5000", "python manage.py runserver 8000"])
+def test_a_server_is_refused_at_once_with_the_way_to_run_it(tmp_path, command):
+    with pytest.raises(CommandFailed, match=r"keeps running until it is stopped.*\n.*project.background"):
+        run(command, tmp_path)
+
+
+def test_a_failed_command_is_a_short_message_without_the_helpers_traceback(tmp_path):
+    with pytest.raises(CommandFailed) as caught:
+        run("exit 3", tmp_path)
+    assert caught.value._render_traceback_() == ["\x1b[31m✘ `exit 3` exited with status 3\x1b[0m"]
+
+
+def test_commands_never_inherit_the_projects_own_variables(tmp_path, monkeypatch):
+    """A variable the settings read, or .env.example lists, comes from the lesson alone, never from the kernel."""
+    (tmp_path / "settings.py").write_text('import os\nA = os.environ["SECRET_KEY"]\nB = require("DATABASE_URL")\n'
+                                          'C = os.environ.get("DEBUG")\nD = os.getenv("MY_CACHE_URL", "x")\n')
+    (tmp_path / ".env.example").write_text("EMAIL_URL=\n# REDIS_URL=redis://\n")
+    for name in ("SECRET_KEY", "DATABASE_URL", "DEBUG", "MY_CACHE_URL", "EMAIL_URL", "REDIS_URL", "UNRELATED"):
+        monkeypatch.setenv(name, "from-the-kernel")
+    shown = run("env | grep -- -kernel | cut -d= -f1 | sort", tmp_path)
+    assert shown == "UNRELATED\n"
+    assert run('echo "$DEBUG"', tmp_path, env={"DEBUG": "set-by-the-lesson"}) == "set-by-the-lesson\n"
+
+
+def test_requests_to_this_machine_skip_a_dead_proxy(tmp_path, monkeypatch):
+    dead = f"http://127.0.0.1:{free_port()}"
+    for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "ALL_PROXY"):
+        monkeypatch.setenv(name, dead)
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    port = free_port()
+    (tmp_path / "index.html").write_text("no proxy in between")
+    fetch = f"python -c \"import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:{port}/').read().decode())\""
+    with Background(f"python -m http.server {port} --bind 127.0.0.1", tmp_path) as server:
+        server.wait_for_port(port)
+        assert http_get(f"http://127.0.0.1:{port}/") == (200, "no proxy in between")
+        assert run(fetch, tmp_path) == "no proxy in between\n"
+
+
+def test_wait_for_port_refuses_a_port_that_another_program_answers(tmp_path):
+    port = free_port()
+    with Background(f"python -m http.server {port} --bind 127.0.0.1", tmp_path, name="neighbour") as neighbour:
+        neighbour.wait_for_port(port)
+        with Background(f"python -c 'import time; time.sleep(30)'", tmp_path, name="mine") as mine:
+            with pytest.raises(CommandFailed, match=rf"Port {port} is answered by another program \(pid \d+: .*http.server"):
+                mine.wait_for_port(port)

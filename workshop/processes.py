@@ -19,6 +19,8 @@ from pathlib import Path
 
 import psutil
 
+from workshop.errors import WorkshopError
+
 #: Every process the workshop starts carries this variable, set to the folder it runs in,
 #: so that it and all its children can be found and stopped later, whatever became of the kernel.
 OWNER_VARIABLE = "WORKSHOP_OWNER"
@@ -28,15 +30,53 @@ OWNER_VARIABLE = "WORKSHOP_OWNER"
 #: colours for its own output; Python 3.13 would then colour the tracebacks of commands too.)
 NOT_INHERITED = ("DJANGO_SETTINGS_MODULE", "PORT", "VIRTUAL_ENV", "FORCE_COLOR", "CLICOLOR_FORCE")
 
+#: Variables a command always inherits, even when the project's code happens to name one of them.
+ALWAYS_INHERITED = {"PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "LANGUAGE", "TZ", "TMPDIR",
+                    "TEMP", "TMP", "SYSTEMROOT", OWNER_VARIABLE}
 
-class CommandFailed(Exception):
+#: A line of an env file that names a variable, commented out or not: `NAME=...`, `# NAME=...`, `export NAME=...`.
+ENV_FILE_NAME = re.compile(r"(?m)^[ \t]*(?:#[ \t]*)?(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=")
+#: Code that reads a variable: os.environ["NAME"], os.environ.get("NAME"), getenv("NAME"), require("NAME") ...
+CODE_READS_NAME = re.compile(r"""(?:\w\(|\[)\s*["']([A-Z][A-Z0-9_]*)["']""")
+#: Folders of a project that hold no code of its own.
+NOT_THE_PROJECTS = {".git", ".venv", "venv", ".workshop", "__pycache__", "node_modules", "staticfiles"}
+#: Hosts that are this machine: requests to them never go through a proxy.
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+class CommandFailed(WorkshopError):
     """A command exited differently from what the cell expected."""
 
 
-def command_env(owner: str, env: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment a command runs with: the kernel's, its Python first on PATH, tagged with owner."""
-    result = {k: v for k, v in os.environ.items() if k not in NOT_INHERITED}
+def app_variables(folder: Path) -> set[str]:
+    """The variables a project's code reads, or its .env / .env.example lists: a command never inherits them."""
+    folder = Path(folder)
+    names: set[str] = set()
+    for env_file in (".env", ".env.example"):
+        if (folder / env_file).is_file():
+            names.update(ENV_FILE_NAME.findall((folder / env_file).read_text(errors="replace")))
+    for parent, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if d not in NOT_THE_PROJECTS]
+        for name in files:
+            if name.endswith(".py"):
+                names.update(CODE_READS_NAME.findall(Path(parent, name).read_text(errors="replace")))
+    return names - ALWAYS_INHERITED
+
+
+def without_proxy_for_this_machine(env: dict[str, str]) -> None:
+    """Add this machine's own addresses to NO_PROXY (both spellings), so local requests skip any proxy."""
+    for name in ("NO_PROXY", "no_proxy"):
+        hosts = [host for host in env.get(name, "").split(",") if host.strip()]
+        env[name] = ",".join(hosts + [host for host in LOCAL_HOSTS if host not in hosts])
+
+
+def command_env(owner: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, str]:
+    """The environment a command runs with: the kernel's, minus the project's own variables (those of
+    the project in cwd, or in owner), its Python first on PATH, local requests never proxied, tagged with owner."""
+    dropped = set(NOT_INHERITED) | app_variables(Path(cwd or owner))
+    result = {k: v for k, v in os.environ.items() if k not in dropped}
     result["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), result.get("PATH", "")])
+    without_proxy_for_this_machine(result)
     result[OWNER_VARIABLE] = owner
     result.update(env or {})
     return result
@@ -45,6 +85,10 @@ def command_env(owner: str, env: dict[str, str] | None = None) -> dict[str, str]
 def shown(command: str, env: dict[str, str] | None) -> str:
     """The command as a learner would type it, with its extra variables in front."""
     return " ".join([*(f"{k}={v}" for k, v in (env or {}).items()), command])
+
+
+#: Commands that serve until they are stopped: run() would wait for them forever.
+NEVER_ENDS = re.compile(r"\bhoncho\s+(?:-\S+\s+(?:\S+\s+)?)*start\b|\bmanage\.py\s+runserver\b")
 
 
 def run(
@@ -57,19 +101,34 @@ def run(
     timeout: float = 60,
 ) -> str:
     """Run a shell command in cwd, show `$ command` and its output; raise unless it exits as expected."""
+    if NEVER_ENDS.search(command):
+        raise CommandFailed(f"`{command}` keeps running until it is stopped, so a cell would wait for it forever.\n"
+                            f'Start it in the background instead: with project.background("{command}") as server: ...')
     print(f"$ {shown(command, env)}")
-    done = subprocess.run(
+    owner = str(Path(cwd).resolve())
+    process = subprocess.Popen(
         command,
         shell=True,
         cwd=cwd,
-        env=command_env(str(Path(cwd).resolve()), env),
+        env=command_env(owner, env, cwd),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
         text=True,
-        timeout=timeout,
+        start_new_session=True,  # its own process group: stopped as a whole, whatever it started
+        preexec_fn=die_with_parent,
     )
-    output = done.stdout
+    try:
+        output, _ = process.communicate(timeout=timeout)
+    except BaseException as error:  # a timeout, or the learner interrupting the kernel
+        stop_group(process)
+        stop_owned(Path(owner), grace=1.0, exact=True)
+        if isinstance(error, subprocess.TimeoutExpired):
+            raise CommandFailed(
+                f"`{command}` was still running after {timeout:g} s, so it was stopped, with everything it started.\n"
+                "A command that keeps running, like a server, belongs in project.background(...)."
+            ) from None
+        raise
     lines = output.rstrip("\n").splitlines()
     if tail is not None and len(lines) > tail:
         print(f"[... {len(lines) - tail} lines above not shown ...]")
@@ -77,14 +136,14 @@ def run(
     if lines:
         print("\n".join(lines))
     if fails_with is None:
-        if done.returncode != 0:
-            raise CommandFailed(f"`{command}` exited with status {done.returncode}")
+        if process.returncode != 0:
+            raise CommandFailed(f"`{command}` exited with status {process.returncode}")
     else:
-        if done.returncode == 0:
+        if process.returncode == 0:
             raise CommandFailed(f"`{command}` was expected to fail, but it succeeded")
         if fails_with not in output:
             raise CommandFailed(f"`{command}` failed, but its output does not say {fails_with!r}")
-        print(f"[exit status {done.returncode}: failed as expected]")
+        print(f"[exit status {process.returncode}: failed as expected]")
     return output
 
 
@@ -115,8 +174,8 @@ def die_with_parent(signum: int = signal.SIGTERM) -> None:
         _PRCTL(_PR_SET_PDEATHSIG, signum)
 
 
-def owned_processes(owner: Path) -> list[psutil.Process]:
-    """Every running process tagged with this owner folder (or a folder inside it)."""
+def owned_processes(owner: Path, exact: bool = False) -> list[psutil.Process]:
+    """Every running process tagged with this owner folder (or, unless exact, a folder inside it)."""
     owner_text = str(Path(owner).resolve())
     found = []
     for proc in psutil.process_iter():
@@ -124,27 +183,52 @@ def owned_processes(owner: Path) -> list[psutil.Process]:
             tag = proc.environ().get(OWNER_VARIABLE)
         except (psutil.Error, OSError):
             continue
-        if tag and (tag == owner_text or tag.startswith(owner_text + os.sep)):
+        if tag and (tag == owner_text or (not exact and tag.startswith(owner_text + os.sep))):
             found.append(proc)
     return found
 
 
-def stop_owned(owner: Path, grace: float = 3.0) -> int:
+def stop_group(process: subprocess.Popen) -> None:
+    """SIGKILL a process started in a session of its own, with its whole process group, and reap it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    process.wait()
+
+
+def stop_owned(owner: Path, grace: float = 3.0, exact: bool = False) -> int:
     """Stop every process tagged with owner: SIGTERM, then SIGKILL after grace seconds; return how many."""
-    procs = owned_processes(owner)
+    procs = owned_processes(owner, exact)
     for proc in procs:
         try:
             proc.terminate()
         except psutil.Error:
             pass
-    _, alive = psutil.wait_procs(procs, timeout=grace)
+    alive = wait_gone(procs, grace)
     for proc in alive:
         try:
             proc.kill()
         except psutil.Error:
             pass
-    psutil.wait_procs(alive, timeout=grace)
+    wait_gone(alive, grace)
     return len(procs)
+
+
+def wait_gone(procs: list[psutil.Process], timeout: float) -> list[psutil.Process]:
+    """Wait until each process has exited (a zombie counts: its parent may never reap it); return those still alive."""
+    deadline = time.monotonic() + timeout
+    while True:
+        alive = []
+        for proc in procs:
+            try:
+                if proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE:
+                    alive.append(proc)
+            except psutil.Error:
+                pass
+        if not alive or time.monotonic() > deadline:
+            return alive
+        time.sleep(0.02)
 
 
 @dataclass
@@ -180,7 +264,7 @@ class Background:
                 f"exec {self.command}",  # the shell becomes the command: signals reach it
                 shell=True,
                 cwd=self.cwd,
-                env=command_env(self.owner, self.env),
+                env=command_env(self.owner, self.env, self.cwd),
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,
@@ -204,7 +288,7 @@ class Background:
             time.sleep(0.05)
 
     def wait_for_port(self, port: int, timeout: float = 10) -> None:
-        """Wait until something accepts connections on 127.0.0.1:port."""
+        """Wait until this command (or a process it started) accepts connections on 127.0.0.1:port."""
         deadline = time.monotonic() + timeout
         while not port_open(port):
             if self.process.poll() is not None:
@@ -212,6 +296,9 @@ class Background:
             if time.monotonic() > deadline:
                 raise CommandFailed(f"Nothing on port {port} after {timeout} s:\n{self.output()}")
             time.sleep(0.05)
+        if not any(listens_on(proc, port) for proc in owned_processes(Path(self.owner), exact=True)):
+            raise CommandFailed(f"Port {port} is answered by another program ({listener(port)}), not by "
+                                f"`{self.command}`. Run the cell again: it picks another free port.")
 
     def stop(self, grace: float = 6.0) -> int | None:
         """Send SIGTERM to the command's process group, then stop anything it left; return its exit status."""
@@ -233,10 +320,34 @@ class Background:
         return self.process.returncode
 
 
-def http_get(url: str, timeout: float = 5) -> tuple[int, str]:
-    """Fetch url like a browser would; return the status code and the body as text."""
+def listens_on(proc: psutil.Process, port: int) -> bool:
+    """Whether the process holds a listening TCP socket on that port."""
     try:
-        with urllib.request.urlopen(url, timeout=timeout) as response:
+        return any(c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port
+                   for c in proc.net_connections(kind="tcp"))
+    except psutil.Error:
+        return False
+
+
+def listener(port: int) -> str:
+    """Which process listens on that port, as far as this user may know: 'pid N: command', or 'unknown'."""
+    for proc in psutil.process_iter():
+        if listens_on(proc, port):
+            try:
+                return f"pid {proc.pid}: {' '.join(proc.cmdline())[:60]}"
+            except psutil.Error:
+                return f"pid {proc.pid}"
+    return "a process of another user"
+
+
+#: Opens URLs directly, never through a proxy: the workshop only requests pages of this machine.
+DIRECT = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def http_get(url: str, timeout: float = 5) -> tuple[int, str]:
+    """Fetch url like a browser would, never through a proxy; return the status code and the body as text."""
+    try:
+        with DIRECT.open(url, timeout=timeout) as response:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
