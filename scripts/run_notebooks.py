@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -27,6 +28,22 @@ def all_notebooks() -> list[Path]:
     return [p for folder in ("notebooks", "solutions", "exercises") for p in sorted((ROOT / folder).glob("*.ipynb"))]
 
 
+def as_the_learner_sees_it(notebook: nbformat.NotebookNode, folder: Path) -> None:
+    """Write the recording's temporary workspace as `workspace/`, where a learner's working copies are."""
+    def clean(value: object) -> object:
+        if isinstance(value, str):
+            return value.replace(f"{folder}/", "workspace/")
+        if isinstance(value, list):
+            return [clean(item) for item in value]
+        if isinstance(value, dict):
+            return {key: clean(item) for key, item in value.items()}
+        return value
+
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [nbformat.from_dict(clean(output)) for output in cell.outputs]
+
+
 def execute(path: Path, save: bool) -> tuple[float, float, int]:
     """Run a notebook in a fresh kernel in its own folder; return its time, its slowest cell's time and index."""
     notebook = nbformat.read(path, as_version=4)
@@ -40,6 +57,7 @@ def execute(path: Path, save: bool) -> tuple[float, float, int]:
             times.append(time.perf_counter() - cell_started)
     total = time.perf_counter() - started
     if save:
+        as_the_learner_sees_it(notebook, Path(os.environ["WORKSHOP_WORKSPACE"]))
         nbformat.write(notebook, path)
     slowest = max(range(len(times)), key=times.__getitem__)
     return total, times[slowest], slowest
@@ -51,18 +69,22 @@ def main() -> int:
     parser.add_argument("notebooks", nargs="*", type=Path)
     parser.add_argument("--save", action="store_true", help="write the fresh outputs into the notebooks")
     args = parser.parse_args()
-    if not args.save:  # a benchmark leaves the learner's own working copies alone
-        folder = Path(tempfile.mkdtemp(prefix="workshop-benchmark-"))
-        folder.chmod(0o755)  # as root, lesson 04's PostgreSQL runs as `nobody`, who must enter it
-        os.environ["WORKSHOP_WORKSPACE"] = str(folder / "workspace")
+    # Always a new workspace: the learner's own working copies are left alone, and a recording
+    # starts from the same state everywhere.
+    folder = Path(tempfile.mkdtemp(prefix="workshop-notebooks-"))
+    folder.chmod(0o755)  # as root, lesson 04's PostgreSQL runs as `nobody`, who must enter it
+    os.environ["WORKSHOP_WORKSPACE"] = str(folder / "workspace")
     over = 0
     print(f"{'notebook':40} {'total':>8} {'slowest cell':>14}")
-    for path in [p.resolve() for p in args.notebooks] or all_notebooks():
-        total, slowest, index = execute(path, args.save)
-        late = total > NOTEBOOK_TARGET or slowest > CELL_TARGET
-        over += late
-        name = str(path.relative_to(ROOT))
-        print(f"{name:40} {total:7.1f}s {slowest:6.1f}s (#{index:>2}){'  OVER TARGET' if late else ''}")
+    try:
+        for path in [p.resolve() for p in args.notebooks] or all_notebooks():
+            total, slowest, index = execute(path, args.save)
+            late = total > NOTEBOOK_TARGET or slowest > CELL_TARGET
+            over += late
+            name = str(path.relative_to(ROOT))
+            print(f"{name:40} {total:7.1f}s {slowest:6.1f}s (#{index:>2}){'  OVER TARGET' if late else ''}")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     print(f"Targets: cell {CELL_TARGET:.0f} s, notebook {NOTEBOOK_TARGET:.0f} s; {over} notebook(s) over.")
     return 1 if over else 0
 

@@ -171,3 +171,12 @@ def test_cli_refuses_a_folder_that_is_not_empty(tmp_path):
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 2 and "is not empty" in done.stderr
     assert (tmp_path / "keep.txt").read_text() == "mine"
+
+
+def test_a_lesson_its_cells_completed_is_started_again_without_a_copy(course, capsys):
+    """What the notebook's own cells made, they make again: only the learner's own work needs keeping."""
+    project = start("lesson 01")
+    project.replace("settings.py", "True", "False")  # the lesson's one change cell
+    start("lesson 01")
+    assert "kept" not in capsys.readouterr().out
+    assert git(project.path, "branch --list 'saved/*'") == ""

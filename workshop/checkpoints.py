@@ -20,6 +20,7 @@ import os
 import re
 import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
@@ -159,7 +160,7 @@ def start(notebook: str) -> Project:
         raise WorkshopError(f"There is no {kind} {number}. There are {existing()}.")
     dest = workspace() / f"{kind}-{number}"
     stop_owned(dest)
-    kept = keep_changes(dest)
+    kept = keep_changes(dest, number, kind)
     state_before(number, kind, dest)
     commit_start(dest, f"The project at the start of {kind} {number}")
     print(f"Working copy: {display_path(dest)}/")
@@ -221,13 +222,21 @@ def make_repository(dest: Path) -> None:
                                                     + "\n".join(p for p in GENERATED if p != ".git") + "\n")
 
 
-def keep_changes(dest: Path) -> str:
-    """If the learner changed dest since its start, keep the changes (in a git branch, or a copy); say how to get them back."""
+def keep_changes(dest: Path, number: str, kind: str) -> str:
+    """If the learner changed dest since its start, keep the changes (in a git branch, or a copy); say how to get them back.
+
+    A working copy the notebook's own cells left complete needs no copy: the notebook makes it again.
+    """
     record = start_record(dest)
     if not dest.is_dir() or not any(dest.iterdir()):
         return ""
-    if record.is_file() and json.loads(record.read_text()) == fingerprints(dest):
+    now = fingerprints(dest)
+    if record.is_file() and json.loads(record.read_text()) == now:
         return ""
+    with tempfile.TemporaryDirectory() as folder:
+        finished = state_after(number, kind, Path(folder) / "after")
+        if finished is not None and fingerprints(finished.path) == now:
+            return ""
     stamp = time.strftime("%Y-%m-%d-%H%M%S")
     if not has_git():
         copy = dest.parent / ".saved" / f"{dest.name}-{stamp}"

@@ -218,9 +218,9 @@ class Project:
             return
         print(f"{RED}deleted {name}{RESET}")
 
-    def run(self, command: str, **options) -> str:
+    def run(self, command: str, **options) -> None:
         """Run a shell command in the working copy as a learner would in a terminal (see processes.run)."""
-        return processes.run(command, self.path, **options)
+        processes.run(command, self.path, **options)
 
     def background(self, command: str, env: dict[str, str] | None = None, name: str = "") -> processes.Background:
         """A command to run in the background in a `with` block, stopped with all its children at the end."""
