@@ -15,7 +15,7 @@ from dotenv import dotenv_values
 from honcho.environ import parse as honcho_parse
 
 from workshop.checkpoints import source_files, state_before
-from workshop.exercises import PROBE_ENV
+from workshop.exercises.checks import PROBE_ENV
 from workshop.project import SECRET_LITERAL
 
 #: A made-up key in the sample app's own tests, not a secret of any deploy.

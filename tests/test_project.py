@@ -142,7 +142,7 @@ def test_delete_three_states(project, capsys):
     project.delete("new")
     assert not project.file("new").exists()
     out = capsys.readouterr().out
-    assert "deleted new" in out and out.endswith("new: already deleted, nothing to do\n")
+    assert "$ rm -r new\n" in out and out.endswith("new: already deleted, nothing to do\n")
     with pytest.raises(WorkshopError, match="did you mean settings.py"):
         project.delete("setings.py")
 

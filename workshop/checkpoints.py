@@ -160,7 +160,7 @@ def start(notebook: str) -> Project:
         raise WorkshopError(f"There is no {kind} {number}. There are {existing()}.")
     dest = workspace() / f"{kind}-{number}"
     stop_owned(dest)
-    kept = keep_changes(dest, number, kind)
+    kept, branch = keep_changes(dest, number, kind)
     state_before(number, kind, dest)
     commit_start(dest, f"The project at the start of {kind} {number}")
     print(f"Working copy: {display_path(dest)}/")
@@ -168,7 +168,7 @@ def start(notebook: str) -> Project:
     if kept:
         print(kept)
     print("Open it in the file browser on the left. Re-run this cell to start again from here.")
-    return Project(dest)
+    return Project(dest, kept=branch)
 
 
 def git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
@@ -222,27 +222,29 @@ def make_repository(dest: Path) -> None:
                                                     + "\n".join(p for p in GENERATED if p != ".git") + "\n")
 
 
-def keep_changes(dest: Path, number: str, kind: str) -> str:
-    """If the learner changed dest since its start, keep the changes (in a git branch, or a copy); say how to get them back.
+def keep_changes(dest: Path, number: str, kind: str) -> tuple[str, str]:
+    """If the learner changed dest since its start, keep the changes (in a git branch, or a copy).
+
+    Return how to get them back, and the git branch that keeps them ('' for none).
 
     A working copy the notebook's own cells left complete needs no copy: the notebook makes it again.
     """
     record = start_record(dest)
     if not dest.is_dir() or not any(dest.iterdir()):
-        return ""
+        return "", ""
     now = fingerprints(dest)
     if record.is_file() and json.loads(record.read_text()) == now:
-        return ""
+        return "", ""
     with tempfile.TemporaryDirectory() as folder:
         finished = state_after(number, kind, Path(folder) / "after")
         if finished is not None and fingerprints(finished.path) == now:
-            return ""
+            return "", ""
     stamp = time.strftime("%Y-%m-%d-%H%M%S")
     if not has_git():
         copy = dest.parent / ".saved" / f"{dest.name}-{stamp}"
         shutil.copytree(dest, copy, ignore=ignore_generated)
         return (f"Your changes are kept in {display_path(copy)}/. To bring them back, in a terminal:\n"
-                f"    cp -R {display_path(copy)}/. {display_path(dest)}/")
+                f"    cp -R {display_path(copy)}/. {display_path(dest)}/"), ""
     make_repository(dest)
     index = {"GIT_INDEX_FILE": str(dest / ".git" / "workshop-saved-index")}
     Path(index["GIT_INDEX_FILE"]).unlink(missing_ok=True)
@@ -262,4 +264,4 @@ def keep_changes(dest: Path, number: str, kind: str) -> str:
         commit = git(dest, "commit-tree", tree, *parent, "-m", message, env=now)
         git(dest, "update-ref", f"refs/heads/{branch}", commit)
     return (f"Your changes are kept in the git branch {branch}. To bring them back, in a terminal:\n"
-            f"    git -C {display_path(dest)} restore --source={branch} .")
+            f"    git -C {display_path(dest)} restore --source={branch} ."), branch

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import sys
@@ -9,8 +10,8 @@ import tempfile
 from importlib import metadata
 from pathlib import Path
 
-from workshop.checkpoints import workspace
-from workshop.processes import free_port
+from workshop.checkpoints import checkpoint, workspace
+from workshop.processes import app_variables, free_port
 from workshop.project import ROOT
 
 #: The packages the lessons use directly; their pinned versions are read from requirements.txt.
@@ -54,7 +55,21 @@ def problems() -> list[tuple[str, str, str]]:
         rows.append(("a free port on 127.0.0.1", "ok", ""))
     except OSError:
         rows.append(("a free port on 127.0.0.1", "no", "allow local servers on 127.0.0.1"))
+    inherited = app_variables_set()
+    rows.append(("no app variable set in this environment", "ok" if not inherited else f"found {', '.join(inherited)}",
+                 "" if not inherited else "the notebooks ignore them, a terminal would not: unset them where "
+                 "they are set (a shell profile?), then start JupyterLab again"))
     return rows
+
+
+def app_variables_set() -> list[str]:
+    """The variables the finished app reads that are set in this environment, which terminals inherit.
+
+    Python's own switches, like PYTHONUNBUFFERED, change how output is buffered, not what the app does.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        names = app_variables(checkpoint("final", Path(folder) / "final"))
+    return sorted(name for name in names if name in os.environ and not name.startswith("PYTHON"))
 
 
 def check_environment() -> None:

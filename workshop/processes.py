@@ -96,21 +96,28 @@ def run(
     cwd: Path,
     *,
     env: dict[str, str] | None = None,
+    exported: dict[str, str] | None = None,
     fails_with: str | None = None,
     tail: int | None = None,
     timeout: float = 60,
+    quiet: bool = False,
 ) -> str:
-    """Run a shell command in cwd, show `$ command` and its output; raise unless it exits as expected."""
+    """Run a shell command in cwd, show `$ command` and its output; raise unless it exits as expected.
+
+    env is shown in front of the command; exported is set without a word, as `export` did earlier in a terminal.
+    quiet shows nothing unless the command fails (for a value that must not be shown).
+    """
     if NEVER_ENDS.search(command):
         raise CommandFailed(f"`{command}` keeps running until it is stopped, so a cell would wait for it forever.\n"
                             f'Start it in the background instead: with project.background("{command}") as server: ...')
-    print(f"$ {shown(command, env)}")
+    if not quiet:
+        print(f"$ {shown(command, env)}")
     owner = str(Path(cwd).resolve())
     process = subprocess.Popen(
         command,
         shell=True,
         cwd=cwd,
-        env=command_env(owner, env, cwd),
+        env=command_env(owner, {**(exported or {}), **(env or {})}, cwd),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         stdin=subprocess.DEVNULL,
@@ -129,7 +136,9 @@ def run(
                 "A command that keeps running, like a server, belongs in project.background(...)."
             ) from None
         raise
-    lines = output.rstrip("\n").splitlines()
+    if quiet and process.returncode != 0:
+        raise CommandFailed(f"`{command}` exited with status {process.returncode}:\n{output}")
+    lines = [] if quiet else output.rstrip("\n").splitlines()
     if tail is not None and len(lines) > tail:
         print(f"[... {len(lines) - tail} lines above not shown ...]")
         lines = lines[-tail:]
@@ -239,6 +248,7 @@ class Background:
     cwd: Path
     env: dict[str, str] = field(default_factory=dict)
     name: str = ""
+    exported: dict[str, str] = field(default_factory=dict)
     log: Path | None = None
     process: subprocess.Popen | None = None
 
@@ -264,7 +274,7 @@ class Background:
                 f"exec {self.command}",  # the shell becomes the command: signals reach it
                 shell=True,
                 cwd=self.cwd,
-                env=command_env(self.owner, self.env, self.cwd),
+                env=command_env(self.owner, {**self.exported, **self.env}, self.cwd),
                 stdin=subprocess.DEVNULL,
                 stdout=out,
                 stderr=subprocess.STDOUT,

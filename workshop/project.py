@@ -6,7 +6,7 @@ import difflib
 import os
 import re
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from workshop import processes
@@ -70,6 +70,10 @@ class Project:
     """
 
     path: Path
+    #: Variables set with export(): every later command gets them, as in a terminal after `export`.
+    exported: dict[str, str] = field(default_factory=dict, repr=False)
+    #: The git branch where start() kept the learner's changes this time ('' when there were none).
+    kept: str = ""
 
     def __repr__(self) -> str:
         return f"Project({display_path(self.path)})"
@@ -206,7 +210,8 @@ class Project:
     def delete(self, name: str) -> None:
         """Delete a file or a folder of the working copy, or say it is deleted already."""
         target = self.file(name)
-        if target.is_dir():
+        folder = target.is_dir() and not target.is_symlink()
+        if folder:
             shutil.rmtree(target)
         elif target.exists() or target.is_symlink():
             target.unlink()
@@ -216,15 +221,21 @@ class Project:
                 raise WorkshopError(f"There is no {name} to delete; did you mean {similar[0]}?")
             print(f"{name}: already deleted, nothing to do")
             return
-        print(f"{RED}deleted {name}{RESET}")
+        print(f"$ rm {'-r ' if folder else ''}{name}")
 
     def run(self, command: str, **options) -> None:
         """Run a shell command in the working copy as a learner would in a terminal (see processes.run)."""
-        processes.run(command, self.path, **options)
+        processes.run(command, self.path, exported=self.exported, **options)
 
     def background(self, command: str, env: dict[str, str] | None = None, name: str = "") -> processes.Background:
         """A command to run in the background in a `with` block, stopped with all its children at the end."""
-        return processes.Background(command, self.path, dict(env or {}), name)
+        return processes.Background(command, self.path, dict(env or {}), name, exported=dict(self.exported))
+
+    def export(self, name: str, value: str) -> None:
+        """Give every later command a variable, as `export NAME=value` does in a terminal; its value is never shown."""
+        print(f"$ export {name}={value}")
+        evaluated = processes.run(f"printf '%s' {value}", self.path, quiet=True)
+        self.exported[name] = evaluated
 
 
 def files_under(root: Path) -> list[str]:

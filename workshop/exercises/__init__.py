@@ -1,0 +1,10 @@
+"""The check cells of the exercises: what is still wrong in the learner's own files, one hint per mistake.
+
+One module per exercise; `checks` holds what they share.
+"""
+
+from workshop.exercises.ex02 import check_02
+from workshop.exercises.ex03 import check_03
+from workshop.exercises.ex04 import check_04
+
+__all__ = ["check_02", "check_03", "check_04"]
