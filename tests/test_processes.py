@@ -16,6 +16,7 @@ import pytest
 from workshop.processes import (
     Background,
     CommandFailed,
+    exact_env,
     free_port,
     http_get,
     owned_processes,
@@ -193,3 +194,11 @@ def test_wait_for_port_refuses_a_port_that_another_program_answers(tmp_path):
         with Background(f"python -c 'import time; time.sleep(30)'", tmp_path, name="mine") as mine:
             with pytest.raises(CommandFailed, match=rf"Port {port} is answered by another program \(pid \d+: .*http.server"):
                 mine.wait_for_port(port)
+
+
+def test_a_probe_gets_exactly_its_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("EMAIL_URL", "smtp://from-the-kernel")
+    monkeypatch.setenv("SOMETHING_ELSE", "from-the-kernel")
+    env = exact_env(str(tmp_path), {"DEBUG": "false"})
+    assert "EMAIL_URL" not in env and "SOMETHING_ELSE" not in env
+    assert env["DEBUG"] == "false" and env["PATH"].startswith(str(Path(sys.executable).parent))

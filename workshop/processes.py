@@ -82,6 +82,15 @@ def command_env(owner: str, env: dict[str, str] | None = None, cwd: Path | None 
     return result
 
 
+def exact_env(owner: str, env: dict[str, str]) -> dict[str, str]:
+    """Exactly env, for a probe: only the machine's basics are kept (PATH with the kernel's Python first, HOME,
+    language, temporary folder), nothing of the kernel's or the shell's other variables."""
+    basics = {k: v for k, v in os.environ.items() if k in ALWAYS_INHERITED or k.startswith("LC_")}
+    basics["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+    without_proxy_for_this_machine(basics)
+    return {**basics, OWNER_VARIABLE: owner, **env}
+
+
 def shown(command: str, env: dict[str, str] | None) -> str:
     """The command as a learner would type it, with its extra variables in front."""
     return " ".join([*(f"{k}={v}" for k, v in (env or {}).items()), command])

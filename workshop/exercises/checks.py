@@ -12,7 +12,7 @@ import sys
 from dotenv import dotenv_values
 from honcho.environ import parse as honcho_parse
 
-from workshop.processes import command_env
+from workshop.processes import exact_env
 from workshop.project import Project, display_path, hide_secrets
 
 #: Every variable the settings read by the end of lesson 03, with a made-up value for the probes.
@@ -42,9 +42,8 @@ def text_of(project: Project, name: str) -> str:
 
 
 def run_python(project: Project, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
-    """Run the kernel's Python in the working copy, with env as the only variables of the app."""
-    variables = {k: v for k, v in command_env(str(project.path.resolve())).items() if k not in PROBE_ENV}
-    return subprocess.run([sys.executable, *args], cwd=project.path, env={**variables, **env},
+    """Run the kernel's Python in the working copy with exactly env: nothing inherited from the kernel or the shell."""
+    return subprocess.run([sys.executable, *args], cwd=project.path, env=exact_env(str(project.path.resolve()), env),
                           capture_output=True, text=True, timeout=60)
 
 
