@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
 
-from workshop.checkpoints import FOLDERS, source_files, state_after, workspace
+from workshop.checkpoints import FOLDERS, source_files, state_after, state_before, workspace
 from workshop.processes import owned_processes, stop_owned
 
 _MADE_HERE: list[Path] = []
@@ -54,7 +54,11 @@ def sanitize_the_workspace_path(config: pytest.Config) -> None:
 
 
 class LeavesTheNextStart(pytest.Item):
-    """After a notebook's cells: its working copy must equal the checkpoint the next notebook starts from."""
+    """After a notebook's cells: its working copy must equal the checkpoint the next notebook starts from.
+
+    An exercise, run unanswered, must leave its working copy as it started: the learner's answer
+    is the only change it sees.
+    """
 
     def runtest(self) -> None:
         kind, number = KIND_OF_FOLDER[self.path.parent.name], self.path.name[:2]
@@ -66,8 +70,8 @@ class LeavesTheNextStart(pytest.Item):
             return
         with tempfile.TemporaryDirectory() as folder:
             expected = state_after(number, kind, Path(folder) / "expected")
-            if expected is None:  # an exercise: what it leaves is up to the learner
-                return
+            if expected is None:  # an exercise: unanswered, it changes nothing
+                expected = state_before(number, kind, Path(folder) / "expected")
             after, wanted = source_files(working_copy), source_files(expected.path)
         assert sorted(after) == sorted(wanted), "the notebook leaves other files than the next checkpoint has"
         changed = [name for name in after if after[name] != wanted[name]]
