@@ -4,6 +4,8 @@
 - nbval runs every notebook twice in a row in one kernel, comparing the stored outputs both
   times (learners re-run cells), then checks that the notebook left its working copy exactly
   as the next notebook's checkpoint starts: the learner's path and the quick path can't drift.
+- Every test and notebook runs behind a dead HTTP proxy, with no NO_PROXY, as on a corporate
+  laptop: nothing the workshop does on this machine may go through a proxy.
 - Stored outputs show working copies under `workspace/`; wherever the tests' workspace really is,
   its path is sanitized to that.
 - The run fails if any process a notebook started is still alive at the end, wherever the
@@ -45,8 +47,17 @@ COSTS: dict[str, float] = defaultdict(float)
 TIMES: dict[str, float] = {}
 
 
+#: A proxy that answers nothing (port 9 is "discard"; nothing listens there).
+DEAD_PROXY = "http://127.0.0.1:9"
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Point every notebook's kernel at a temporary workspace, so a learner's own is never touched."""
+    """Point every notebook's kernel at a temporary workspace, so a learner's own is never touched;
+    put a dead HTTP proxy in the way of every request."""
+    for name in ("HTTP_PROXY", "http_proxy"):
+        os.environ[name] = DEAD_PROXY
+    for name in ("NO_PROXY", "no_proxy"):
+        os.environ.pop(name, None)
     if config.getoption("report_checks") and not hasattr(config, "workerinput"):
         TIMES["before"] = reference.measure(3)
         TIMES["started"] = time.perf_counter()

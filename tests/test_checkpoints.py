@@ -175,3 +175,14 @@ def test_a_lesson_its_cells_completed_is_started_again_without_a_copy(course, ca
     start("lesson 01")
     assert "kept" not in capsys.readouterr().out
     assert git(project.path, "branch --list 'saved/*'") == ""
+
+
+def test_where_the_workshop_is_shared_read_only_each_user_works_in_their_home(tmp_path, monkeypatch):
+    shared = tmp_path / "shared-workshop"
+    shared.mkdir()
+    monkeypatch.delenv("WORKSHOP_WORKSPACE", raising=False)
+    monkeypatch.setattr(checkpoints, "ROOT", shared)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert checkpoints.workspace() == shared / "workspace"
+    monkeypatch.setattr(checkpoints.os, "access", lambda path, mode: Path(path) != shared)
+    assert checkpoints.workspace() == tmp_path / "home" / "twelve-factor-workspace"
