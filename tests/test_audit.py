@@ -22,10 +22,11 @@ from workshop.audit import Scoreboard, audit, main, run
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "sample_project"
 FIXTURES = Path(__file__).resolve().parent / "audit_fixtures"
+CORPUS = Path(__file__).resolve().parent / "audit_corpus"
 FACTORS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
-def project(tmp_path: Path, changes: dict | None = None, source: Path = FIXTURES / "twelve_factor",
+def project(tmp_path: Path, changes: dict | None = None, source: Path = CORPUS / "twelve_factor",
             git: bool = True) -> Path:
     """A copy of a fixture project, each file in changes written (text), edited ((old, new) pairs) or deleted
     (None); then put under git."""
@@ -117,7 +118,7 @@ def test_a_twelve_factor_project_passes_all_twelve_and_prints_what_it_printed_be
 
 
 def test_django_environ_style(tmp_path):
-    settings = (FIXTURES / "twelve_factor" / "config" / "settings.py").read_text()
+    settings = (CORPUS / "twelve_factor" / "config" / "settings.py").read_text()
     head, rest = settings.split("import os\n", 1)
     rest = rest[rest.index("INSTALLED_APPS"):].replace(
         'dj_database_url.parse(env("DATABASE_URL"))', "env.db()")
@@ -222,7 +223,7 @@ make_server("127.0.0.1", int(os.environ["PORT"]), application).serve_forever()
 
 BROKEN = {
     "I copies of the settings": ("I", "2 standalone settings modules", {
-        "config/staging.py": (FIXTURES / "twelve_factor" / "config" / "settings.py").read_text()}),
+        "config/staging.py": (CORPUS / "twelve_factor" / "config" / "settings.py").read_text()}),
     "II unpinned": ("II", "Django has no exact version", {"requirements.txt": ("Django==5.2.19", "Django>=5.2")}),
     "II undeclared server": ("II", "gunicorn is needed (the Procfile runs gunicorn)", {
         "requirements.txt": ("gunicorn==27.0.1\n", "")}),
