@@ -13,6 +13,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -49,10 +50,16 @@ def committed_copy(name: str, dest: Path) -> Path:
 def audited(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, list]]:
     """Every corpus project audited once, in full and without running it: name -> {"run": ..., "static": ...}."""
     folders = {name: committed_copy(name, tmp_path_factory.mktemp(name) / "project") for name in EXPECTED}
+
+    def timed(folder: Path) -> tuple[list, float]:
+        started = time.monotonic()
+        report = audit(folder)
+        return report, time.monotonic() - started
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        full = dict(zip(folders, pool.map(audit, folders.values())))
+        full = dict(zip(folders, pool.map(timed, folders.values()), strict=True))
     static = {name: audit(folder, run=False) for name, folder in folders.items()}
-    return {name: {"run": full[name], "static": static[name]} for name in folders}
+    return {name: {"run": full[name][0], "took": full[name][1], "static": static[name]} for name in folders}
 
 
 def disagreements(name: str, findings: list) -> list[str]:
@@ -107,6 +114,11 @@ def test_the_files_decide_without_running_the_project(audited, name):
     run = {f.factor: f.verdict for f in audited[name]["run"]}
     static = {f.factor: f.verdict for f in audited[name]["static"]}
     assert static == run
+
+
+def test_the_audit_of_each_project_takes_less_than_ten_seconds(audited):
+    took = {name: round(result["took"], 1) for name, result in audited.items()}
+    assert max(took.values()) < 10, took  # two audits at a time on two cores: each had about one
 
 
 def test_the_agreement_over_the_whole_corpus_is_complete(audited, capsys):
