@@ -32,8 +32,7 @@ EXPECTED = {path.stem: tomllib.loads(path.read_text()) for path in sorted(CORPUS
 
 
 def committed_copy(name: str, dest: Path) -> Path:
-    """The corpus project copied to dest and committed to a git repository of its own, with the files
-    its [local] table names written afterwards (a developer's own, never committed)."""
+    """The corpus project copied to dest and committed to a git repository of its own."""
     spec = EXPECTED[name]
     source = (CORPUS / spec.get("source", name)).resolve()
     shutil.copytree(source, dest, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", "db.sqlite3", "*.log"))
@@ -41,8 +40,6 @@ def committed_copy(name: str, dest: Path) -> Path:
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-A"], check=True)
     subprocess.run([*git, "commit", "-q", "--no-verify", "-m", "The project as published"], check=True)
-    for rel, text in spec.get("local", {}).items():
-        (dest / rel).write_text(text)
     return dest
 
 

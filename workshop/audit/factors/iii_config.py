@@ -233,28 +233,13 @@ def literal(facts: Facts, module: SettingsModule, leaf: Setting) -> list[Evidenc
     found = []
     value = constant(leaf.value)
     secret = bool(SECRET_NAME.search(leaf.key))
+    leaked = ""
     if secret and isinstance(value, str) and value and not module.reads_in(leaf.value):
-        found.append(
-            weigh(
-                facts,
-                module,
-                leaf,
-                "III.secret-literal",
-                f"{leaf.label} is {describe(value, True)} typed into the settings",
-                "anyone with the code has it",
-            )
-        )
+        leaked = f"{leaf.label} is {describe(value, True)} typed into the settings"
     elif isinstance(value, str) and URL_WITH_USER.match(value):
-        found.append(
-            weigh(
-                facts,
-                module,
-                leaf,
-                "III.secret-literal",
-                f"{leaf.label} holds a URL with a password ({describe(value, True)})",
-                "anyone with the code has it",
-            )
-        )
+        leaked = f"{leaf.label} holds a URL with a password ({describe(value, True)})"
+    if leaked:
+        found.append(weigh(facts, module, leaf, "III.secret-literal", leaked, "anyone with the code has it"))
     elif isinstance(value, str) and value and resource(leaf, value):
         found.append(
             weigh(

@@ -179,21 +179,16 @@ def elsewhere(facts: Facts, sides: dict[str, Sides]) -> None:
         if service.role == "database" or (service.role == "cache" and uses_cache):
             side = DEVELOPMENT if service.context == DEVELOPMENT else PRODUCTION
             sides[service.role].add(side, KIND_NAMES.get(service.kind, service.kind), service.where)
-    if not sides["database"].seen[PRODUCTION] and sides["database"].seen[DEVELOPMENT]:
+    # Only development's kind is known: production's is what the declared drivers allow (SQLite needs none).
+    for role, kinds in (("database", ("PostgreSQL", "MySQL")), ("cache", ("Memcached", "Redis"))):
+        if sides[role].seen[PRODUCTION] or not sides[role].seen[DEVELOPMENT] or (role == "cache" and not uses_cache):
+            continue
         drivers = [
             (DRIVERS[normalize(r.name)], r.where)
             for r in facts.declarations.requirements
-            if normalize(r.name) in DRIVERS and DRIVERS[normalize(r.name)] in ("PostgreSQL", "MySQL") and not r.dev
+            if DRIVERS.get(normalize(r.name)) in kinds and not r.dev
         ]
         for kind, where in drivers:
-            sides["database"].add(PRODUCTION, kind, where)
-        if not drivers and (facts.deploy.descriptions or facts.deploy.processes):
-            sides["database"].add(PRODUCTION, "SQLite", next(iter(sides["database"].seen[DEVELOPMENT].values())))
-    if not sides["cache"].seen[PRODUCTION] and sides["cache"].seen[DEVELOPMENT] and uses_cache:
-        drivers = [
-            (DRIVERS[normalize(r.name)], r.where)
-            for r in facts.declarations.requirements
-            if normalize(r.name) in DRIVERS and DRIVERS[normalize(r.name)] in ("Memcached", "Redis") and not r.dev
-        ]
-        for kind, where in drivers:
-            sides["cache"].add(PRODUCTION, kind, where)
+            sides[role].add(PRODUCTION, kind, where)
+        if role == "database" and not drivers and (facts.deploy.descriptions or facts.deploy.processes):
+            sides[role].add(PRODUCTION, "SQLite", next(iter(sides[role].seen[DEVELOPMENT].values())))
