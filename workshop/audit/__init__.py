@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from types import ModuleType
@@ -27,11 +28,22 @@ from workshop.audit.model import Evidence, Finding, Kind, Report, Verdict, unkno
 from workshop.audit.runner import Runner, make_plan
 from workshop.audit.scoreboard import Scoreboard
 
-__all__ = ["BadInput", "Evidence", "Finding", "Kind", "Report", "Scoreboard", "Verdict", "audit", "main"]
+__all__ = ["BadInput", "Evidence", "Finding", "Kind", "Report", "Scoreboard", "Verdict", "at_start", "audit", "main"]
 
 #: The factors whose checks ask for the probe run and for the web run.
 PROBED = {"II", "III", "IV", "XI", "deploy"}
 SERVED = {"VII", "IX"}
+
+
+def at_start(working_copy: str | Path) -> Report:
+    """The verdicts, from the files alone, on a working copy as its notebook started: give it to Scoreboard(since=...)."""
+    from workshop.checkpoints import commit_start, state_before
+
+    kind, _, number = Path(working_copy).name.partition("-")
+    with tempfile.TemporaryDirectory() as folder:
+        start = state_before(number, kind, Path(folder) / Path(working_copy).name)
+        commit_start(start.path, "the start")
+        return audit(start.path, run=False)
 
 
 def audit(
