@@ -187,3 +187,10 @@ def test_errors_show_as_one_short_message_in_a_notebook_not_a_traceback(project)
 def test_show_numbers_lines_and_hides_secrets(project, capsys):
     project.show("settings.py", 2, 2)
     assert capsys.readouterr().out.splitlines()[1] == '   2 SECRET_KEY = "<hidden: 6 characters>"'
+
+
+def test_a_hint_never_shows_a_password_from_the_cell(project):
+    project.file(".env").write_text("DATABASE_URL='sqlite:///db.sqlite3'\n")
+    with pytest.raises(WorkshopError) as caught:
+        project.replace(".env", "DATABASE_URL='postgres://shop:s3cr3t-pass@127.0.0.1:5432/shop'", "DATABASE_URL='x'")
+    assert "s3cr3t-pass" not in str(caught.value) and "<hidden: 11 characters>" in str(caught.value)

@@ -159,7 +159,7 @@ class Project:
         near = typo or nearest(text, old, avoid=new, cutoff=0.6)
         where = f"The nearest is line {near[0]}: {hide_secrets(near[1]).strip()!r}" if near else "Nothing there comes close"
         raise WorkshopError(
-            f"{name} holds neither the text this step changes, {first_line(old)!r}, nor its change. {where}.\n"
+            f"{name} holds neither the text this step changes, {hide_secrets(first_line(old))!r}, nor its change. {where}.\n"
             "If you edited it by hand, make it match the cell; to start the lesson over, run its first cell again."
         )
 
@@ -175,9 +175,9 @@ class Project:
         elif not found and any(line.rstrip("\n") == new for line in lines):
             print(f"{name}: already changed, nothing to do")
         elif found:
-            raise WorkshopError(f"{name} has {len(found)} lines starting with {start!r}; this step expects one.")
+            raise WorkshopError(f"{name} has {len(found)} lines starting with {hide_secrets(start)!r}; this step expects one.")
         else:
-            raise WorkshopError(f"{name} has no line starting with {start!r}, nor the line {new!r}. If you edited it "
+            raise WorkshopError(f"{name} has no line starting with {hide_secrets(start)!r}, nor the line {hide_secrets(new)!r}. If you edited it "
                                 "by hand, make it match the cell; to start the lesson over, run its first cell again.")
 
     def append(self, name: str, text: str) -> None:

@@ -36,7 +36,7 @@ SERVED = {"VII", "IX"}
 
 
 def at_start(working_copy: str | Path) -> Report:
-    """The verdicts, from the files alone, on a working copy as its notebook started: give it to Scoreboard(since=...)."""
+    """The verdicts, from the files alone, on a working copy as its notebook started: for Scoreboard(since=...)."""
     from workshop.checkpoints import commit_start, state_before
 
     kind, _, number = Path(working_copy).name.partition("-")
