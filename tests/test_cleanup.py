@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from workshop.processes import owned_processes, stop_owned
 
 FAILING_NOTEBOOK = [
@@ -19,6 +21,9 @@ FAILING_NOTEBOOK = [
 ]
 
 
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason=(
+    "only Linux stops a child when its parent dies; elsewhere the lesson's next start() stops "
+    "what a killed kernel left (tests/test_terminal.py)"))
 def test_a_failing_notebook_leaves_nothing_running(tmp_path):
     workspace = tmp_path / "workspace"
     workspace.mkdir()
