@@ -1,7 +1,8 @@
 """The pre-flight check (`./run.sh check`) passes here, and names the problem when a real part fails.
 
-Each failure is made for real: PostgreSQL's programs given a setting they can't honour, a Python
-whose environment has no honcho command and a PATH without one, a port held by a listening socket.
+Each failure is made for real: PostgreSQL's programs asked for SSL they don't have, a Python whose
+environment has no honcho command and a PATH without one, a port held by a listening socket, a
+proxy variable pointing at a dead port.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import sysconfig
 from pathlib import Path
 
 from workshop.checkpoints import workspace
+from workshop.preflight import proxies, verdict
 from workshop.processes import free_port, owned_processes
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +28,7 @@ def preflight(*args: str, python: str = sys.executable, **env: str | None) -> su
                           timeout=120, env={name: value for name, value in changed.items() if value is not None})
 
 
-def verdict(done: subprocess.CompletedProcess[str]) -> str:
+def last_line(done: subprocess.CompletedProcess[str]) -> str:
     """The last line the check printed."""
     return done.stdout.splitlines()[-1]
 
@@ -36,7 +38,7 @@ def test_it_passes_here_and_leaves_nothing_behind():
     done = subprocess.run(["./run.sh", "check", "--port", ports[0], "--port", ports[1]], cwd=ROOT,
                           capture_output=True, text=True, timeout=180)
     assert done.returncode == 0, done.stdout + done.stderr
-    assert verdict(done).startswith("Ready for the workshop (Python ")
+    assert last_line(done).startswith("Ready for the workshop (Python ")
     for line in ("✔ PostgreSQL starts, answers and stops", "✔ honcho starts the app, which serves its front page",
                  f"✔ port {ports[0]} (given) is free", "✔ git ", "✔ proxy variables "):
         assert line in done.stdout, done.stdout
@@ -45,47 +47,46 @@ def test_it_passes_here_and_leaves_nothing_behind():
     assert not scratch.exists() and owned_processes(scratch) == []
 
 
-def test_a_postgres_that_cannot_start_is_named_with_the_variable_that_broke_it():
-    done = preflight("--only", "postgres", PGSSLMODE="require")
-    assert done.returncode == 1
-    assert "✘ PostgreSQL starts, answers and stops" in done.stdout and "sslmode" in done.stdout
-    assert verdict(done).startswith('Not ready (Python ')
-    assert 'first fix "PostgreSQL starts, answers and stops"' in verdict(done)
-    assert verdict(done).endswith("Fix: unset PGSSLMODE: these variables change how PostgreSQL's programs connect")
-
-
-def test_without_a_honcho_command_it_names_honcho_and_how_to_reinstall(tmp_path):
-    """A Python with the workshop's packages but no honcho command beside it, and none on PATH."""
+def test_postgres_honcho_and_a_port_that_fail_are_each_named_and_the_last_line_names_the_first(tmp_path):
+    """All three at once, each made for real: PostgreSQL's programs asked for SSL they don't have;
+    a Python with the workshop's packages but no honcho command beside it, and none on PATH;
+    a port held by a listening socket."""
     bare = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", "--without-pip", bare], check=True)
     site = Path(sysconfig.get_paths(vars={"base": str(bare), "platbase": str(bare)})["purelib"])
     (site / "workshop-packages.pth").write_text(f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n")
-    done = preflight("--only", "honcho", python=str(bare / "bin" / "python"), PATH="/usr/bin:/bin")
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert "✘ honcho starts the app, which serves its front page" in done.stdout
-    assert "honcho: not found" in done.stdout or "honcho: command not found" in done.stdout
-    assert 'first fix "honcho starts the app, which serves its front page"' in verdict(done)
-    assert verdict(done).endswith("Fix: make the workshop's environment anew: rm -rf .venv && ./run.sh check")
-
-
-def test_a_port_in_use_is_named_with_what_holds_it():
     with socket.socket() as held:
         held.bind(("127.0.0.1", 0))
         held.listen()
         port = held.getsockname()[1]
-        done = preflight("--only", "ports", "--port", str(port))
-    assert done.returncode == 1
-    assert f"✘ port {port} (given) is free" in done.stdout
+        done = preflight("--only", "ports", "--only", "postgres", "--only", "honcho", "--port", str(port),
+                         python=str(bare / "bin" / "python"), PATH="/usr/bin:/bin", PGSSLMODE="require")
+    assert done.returncode == 1, done.stdout + done.stderr
+    rows = {line[2:54].strip(): line for line in done.stdout.splitlines() if line[:2] in ("✔ ", "✘ ", "! ")}
+    assert list(rows) == [f"port {port} (given) is free", "PostgreSQL starts, answers and stops",
+                          "honcho starts the app, which serves its front page"], done.stdout
+    assert all(line.startswith("✘ ") for line in rows.values())
     if sys.platform.startswith("linux"):  # where any user may see who listens
-        assert "in use by python" in done.stdout, done.stdout
-    assert f'first fix "port {port} (given) is free": in use by' in verdict(done)
+        assert "in use by python" in rows[f"port {port} (given) is free"]
+    assert "sslmode" in rows["PostgreSQL starts, answers and stops"]
+    assert rows["PostgreSQL starts, answers and stops"].endswith(
+        "-> unset PGSSLMODE: these variables change how PostgreSQL's programs connect")
+    assert "honcho: not found" in done.stdout or "honcho: command not found" in done.stdout
+    assert rows["honcho starts the app, which serves its front page"].endswith(
+        "-> make the workshop's environment anew: rm -rf .venv && ./run.sh check")
+    assert last_line(done).startswith("Not ready (Python ")
+    assert f'first fix "port {port} (given) is free": in use' in last_line(done)
 
 
-def test_a_proxy_without_no_proxy_for_this_machine_is_a_warning_not_a_stop():
-    dead_proxy = f"http://127.0.0.1:{free_port()}"
-    done = preflight("--only", "proxies", HTTPS_PROXY=dead_proxy, NO_PROXY=None, no_proxy=None)
-    assert done.returncode == 0
-    assert "! proxy variables" in done.stdout and "export NO_PROXY=127.0.0.1,localhost" in done.stdout
-    assert verdict(done).endswith("0 checks passed, 1 warning (proxy variables).")
-    covered = preflight("--only", "proxies", HTTPS_PROXY=dead_proxy, NO_PROXY="localhost,127.0.0.1", no_proxy=None)
-    assert "✔ proxy variables" in covered.stdout and verdict(covered).endswith("1 check passed.")
+def test_a_proxy_without_no_proxy_for_this_machine_is_a_warning_not_a_stop(monkeypatch, tmp_path):
+    monkeypatch.setenv("HTTPS_PROXY", f"http://127.0.0.1:{free_port()}")  # a dead proxy
+    for name in ("NO_PROXY", "no_proxy", "http_proxy", "https_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)
+    [row] = proxies(tmp_path)
+    assert (row.level, row.found) == ("warning", "HTTPS_PROXY set, and NO_PROXY does not cover 127.0.0.1 and localhost")
+    assert "export NO_PROXY=127.0.0.1,localhost" in row.fix
+    assert verdict([row]).endswith("0 checks passed, 1 warning (proxy variables).")
+    monkeypatch.setenv("NO_PROXY", "localhost,127.0.0.1")
+    [row] = proxies(tmp_path)
+    assert (row.level, row.found) == ("ok", "HTTPS_PROXY set; NO_PROXY covers 127.0.0.1 and localhost")
+    assert verdict([row]).endswith("1 check passed.")
