@@ -85,9 +85,9 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict]:
         (jupyter / "settings" / name).write_text(json.dumps(values))
     port, token = free_port(), secrets.token_hex(16)
     env = {"WORKSHOP_WORKSPACE": str(workspace),  # the learner's own working copies are left alone
-           # nothing written into the home folder: Jupyter's runtime files, lab settings and layouts
+           # nothing written into the home folder: Jupyter's runtime files, settings, layouts, kernels' history
            "JUPYTER_RUNTIME_DIR": str(jupyter / "runtime"), "JUPYTERLAB_SETTINGS_DIR": str(jupyter / "settings"),
-           "JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "layouts")}
+           "JUPYTERLAB_WORKSPACES_DIR": str(jupyter / "layouts"), "IPYTHONDIR": str(jupyter / "ipython")}
     notebooks_before = {path: hashlib.sha256(path.read_bytes()).hexdigest() for path in (WELCOME, LESSON)}
     server = Background(f"./run.sh lab --no-browser --port={port} --ServerApp.port_retries=0 "
                         f"--IdentityProvider.token={token}", ROOT, env=env, log=jupyter / "jupyterlab.log")
