@@ -1,35 +1,129 @@
 #!/bin/sh
-# Set everything up in .venv/, then either open the workshop or run its whole test suite.
-#   ./run.sh lab    set up, then open the notebooks in JupyterLab (options go to jupyter lab)
-#   ./run.sh test   set up, then run every test and notebook (as CI does)
+# Set everything up in .venv/, then open the workshop, check this machine, or run the test suite.
+#   ./run.sh lab     set up, then open JupyterLab on lesson 00 (options go to jupyter lab)
+#   ./run.sh check   set up, then check that this machine is ready for the workshop
+#   ./run.sh test    set up, then run every test and notebook, as CI does (options go to pytest)
+# Which Python makes .venv/: $PYTHON if you set it; otherwise the one .venv/ was made with;
+# otherwise the first of python3, python3.14, ..., python3.10 that runs and is 3.10 to 3.14.
 set -eu
 cd "$(dirname "$0")"
 
-PYTHON="${PYTHON:-python3}"
-if ! "$PYTHON" -c 'import sys; sys.exit(not ((3, 10) <= sys.version_info[:2] <= (3, 13)))' 2>/dev/null; then
-    echo "The workshop needs Python 3.10 to 3.13; '$PYTHON' is not one of them." >&2
-    echo "Install one, then run for example: PYTHON=python3.12 ./run.sh $*" >&2
+case "${1:-}" in
+    lab | check | test) ;;
+    *)
+        echo "usage: ./run.sh lab [jupyter lab options] | ./run.sh check | ./run.sh test [pytest options]" >&2
+        exit 2 ;;
+esac
+command="$1"
+shift
+
+# The version ("3.12.1") of the interpreter named $1, in $version; or why it won't do, in $why.
+usable() {
+    if ! command -v "$1" >/dev/null 2>&1; then
+        why="'$1' is not on PATH."
+        return 1
+    fi
+    if ! version=$("$1" -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>&1); then
+        why="'$1' ($(command -v "$1")) is there but does not run. It says:
+$(printf '%s\n' "$version" | head -n 6 | sed 's/^/    /')"
+        return 1
+    fi
+    case "$version" in
+        3.1[0-4].*) return 0 ;;
+        *) why="'$1' is Python $version; the workshop needs Python 3.10 to 3.14."; return 1 ;;
+    esac
+}
+
+# The Pythons on PATH that would do, for the error messages: "python3.12 (3.12.1), ...".
+others_that_work() {
+    found=""
+    for candidate in python3 python3.14 python3.13 python3.12 python3.11 python3.10; do
+        if usable "$candidate"; then found="$found${found:+, }$candidate ($version)"; fi
+    done
+    printf '%s' "$found"
+}
+
+refuse() {  # $1: why the Python asked for won't do
+    echo "$1" >&2
+    working=$(others_that_work)
+    if [ -n "$working" ]; then
+        echo "Pythons here that will do: $working. For example: PYTHON=${working%% *} ./run.sh $command" >&2
+    else
+        echo "No Python 3.10 to 3.14 is on PATH. Install one (docs/setup.md says how), then run ./run.sh $command again." >&2
+    fi
     exit 1
+}
+
+# What .venv/ holds now: $venv is "none", "broken", or its Python's version.
+venv=none
+if [ -e .venv ]; then
+    if [ -x .venv/bin/python ] && venv=$(.venv/bin/python -c 'import sys; print("%d.%d.%d" % sys.version_info[:3])' 2>/dev/null); then
+        case "$venv" in 3.1[0-4].*) ;; *) venv="broken: it has Python $venv" ;; esac
+    else
+        venv="broken: its Python does not run"
+    fi
 fi
-if [ ! -x .venv/bin/python ]; then
-    "$PYTHON" -m venv .venv
+minor() { echo "$1" | cut -d. -f1-2; }
+
+if [ -n "${PYTHON:-}" ]; then
+    usable "$PYTHON" || refuse "$why"
+    case "$venv" in
+        none) ;;
+        broken*) echo "The environment in .venv/ is $venv; making it anew with $PYTHON (Python $version)." >&2
+                 rm -rf .venv ;;
+        *) if [ "$(minor "$venv")" != "$(minor "$version")" ]; then
+               echo "The environment in .venv/ has Python $venv; PYTHON=$PYTHON is Python $version: making .venv/ anew with it." >&2
+               rm -rf .venv
+           fi ;;
+    esac
+elif [ "$venv" = none ] || [ "${venv#broken}" != "$venv" ]; then
+    if [ "$venv" != none ]; then
+        echo "The environment in .venv/ is $venv; making it anew." >&2
+        rm -rf .venv
+    fi
+    if usable python3; then
+        PYTHON=python3
+    else
+        first_why="$why"
+        for candidate in python3.14 python3.13 python3.12 python3.11 python3.10; do
+            if usable "$candidate"; then PYTHON=$candidate; break; fi
+        done
+        [ -n "${PYTHON:-}" ] || refuse "$first_why"
+        echo "Using $PYTHON (Python $version): $first_why" >&2
+    fi
+fi
+
+if [ ! -e .venv ]; then
+    echo "Making the workshop's environment in .venv/ with $PYTHON (Python $version)..." >&2
+    if ! "$PYTHON" -m venv .venv; then
+        rm -rf .venv
+        echo "Could not make .venv/ with $PYTHON: its error is above. On Debian or Ubuntu, install the venv module first: sudo apt install python$(minor "$version")-venv" >&2
+        exit 1
+    fi
 fi
 # Install again only when requirements.txt has changed since the last install.
 if ! cmp -s requirements.txt .venv/installed-requirements.txt; then
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+    echo "Installing the pinned requirements.txt into .venv/ (the first time takes a few minutes)..." >&2
+    if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt; then
+        echo "Installing requirements.txt failed: pip's error is above. Behind a proxy? docs/setup.md says what to set." >&2
+        exit 1
+    fi
     cp requirements.txt .venv/installed-requirements.txt
 fi
 
-case "${1:-}" in
+case "$command" in
     lab)
-        shift
+        # jupyter-config/ holds the workshop's JupyterLab settings: the repository served, dotfiles
+        # shown, terminals with .venv/ active. Your own Jupyter config is read as well.
+        JUPYTER_CONFIG_PATH="$PWD/jupyter-config${JUPYTER_CONFIG_PATH:+:$JUPYTER_CONFIG_PATH}"
+        VIRTUAL_ENV="$PWD/.venv"
+        PATH="$VIRTUAL_ENV/bin:$PATH"
+        export JUPYTER_CONFIG_PATH VIRTUAL_ENV PATH
         # Jupyter refuses to run as root unless told to (as in many containers).
         if [ "$(id -u)" = 0 ]; then set -- --allow-root "$@"; fi
-        exec .venv/bin/jupyter lab "$@" notebooks/00_welcome.ipynb ;;
+        exec .venv/bin/jupyter lab "$@" ;;
+    check)
+        exec .venv/bin/python -m workshop.preflight "$@" ;;
     test)
-        shift
         exec .venv/bin/python -m pytest -n auto --dist loadscope --report-checks "$@" ;;
-    *)
-        echo "usage: ./run.sh lab | ./run.sh test [pytest options]" >&2
-        exit 2 ;;
 esac

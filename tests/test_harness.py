@@ -75,10 +75,12 @@ def test_the_safety_nets_catch_what_they_are_for(tmp_path):
     assert "PASSED notebooks/01_tagged.ipynb::leaves the next notebook's start" in report, report[-3000:]
     assert "FAILED notebooks/02_untagged_and_failing.ipynb::leaves the next notebook's start" in report, report[-3000:]
     assert "FAILED notebooks/02_untagged_and_failing.ipynb::Cell 3" in report, report[-3000:]
-    # The kernel was killed with the command running: the death signal stopped the command itself;
-    # the process that escaped into a session of its own was caught by the sweep at the end.
+    # The kernel was killed with the command running. On Linux the death signal stopped the command
+    # itself; elsewhere (macOS has no death signal) the sweep at the end catches it too. The process
+    # that escaped into a session of its own was caught by the sweep everywhere.
     [leftovers] = [line for line in report.splitlines() if line.startswith("Processes left running")]
-    assert "escapes in a session of its own" in leftovers and "Popen" not in leftovers
+    assert "escapes in a session of its own" in leftovers
+    assert ("Popen" not in leftovers) is sys.platform.startswith("linux")
     assert done.returncode != 0
     deadline = time.monotonic() + 5
     while owned_processes(elsewhere) and time.monotonic() < deadline:

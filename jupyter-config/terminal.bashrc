@@ -1,0 +1,8 @@
+# The shell of the workshop's JupyterLab terminals (jupyter_server_config.py starts it):
+# your own ~/.bashrc first, then the workshop's .venv/ activated, so that python, honcho and
+# django-admin are the workshop's. In any other terminal, from the workshop's folder:
+#   source .venv/bin/activate
+if [ -f ~/.bashrc ]; then
+    . ~/.bashrc
+fi
+. "$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)/.venv/bin/activate"
