@@ -227,8 +227,8 @@ MISTAKES_02 = {
     ),
     "a typo in the settings": (
         [("shop/settings.py", PAYMENT, 'PAYMENT_API_KEY = require("PAYMENT_API_KEY"')],
-        "✘ With every variable set to a made-up value (the check's own, not your .env's), the settings do not "
-        "load: `SyntaxError:",
+        "✘ With every variable set to a made-up value (the check's own, not yours), the settings do not load: "
+        "`SyntaxError:",
     ),
     "the old secret kept as a comment": (
         [("shop/settings.py", PAYMENT, '# PAYMENT_API_KEY = "pay_test_y2jz7utkrkwE7W6zrev2SKrd"\n' + PAYMENT)],
@@ -355,6 +355,11 @@ MISTAKES_03 = {
     "a JSON list in .env.example": (
         [(".env.example", EXAMPLE_LINE, """ORDER_REPORT_RECIPIENTS='["owner@beancounter.example"]'\n""")],
         "✘ ORDER_REPORT_RECIPIENTS in .env.example is written with brackets and quotes",
+    ),
+    "blanks inside the value in .env.example": (
+        [(".env.example", EXAMPLE_LINE, "ORDER_REPORT_RECIPIENTS=owner@beancounter.example, dev@beancounter.example\n")],
+        "✘ ORDER_REPORT_RECIPIENTS in .env.example is read differently by honcho and python-dotenv: a .env copied "
+        "from it would be too.",
     ),
     "a .env the app refuses": (
         [(".env", "DEBUG=true", "DEBUG=maybe")],

@@ -88,6 +88,7 @@ class Loaded:
 
 def load_each(project: Project, envs: list[dict[str, str]], names: list[str]) -> list[Loaded]:
     """The named settings, loaded in one fresh Python once for each env, with exactly that env set."""
+    envs = [{**env, "DJANGO_SETTINGS_MODULE": "shop.settings"} for env in envs]  # as manage.py sets it
     done = run_python(project, ["-c", PROBE, json.dumps({"envs": envs, "names": names})], {})
     try:
         results = json.loads(done.stdout.strip().splitlines()[-1])
@@ -167,8 +168,8 @@ def not_loading_hints(project: Project, names: list[str], error: str) -> list[st
                  for line, function, name in defaults_passed(project, names)]
         if hints:
             return hints
-    return [f"With every variable set to a made-up value (the check's own, not your .env's), the settings "
-            f"do not load: `{error}`"]
+    return [f"With every variable set to a made-up value (the check's own, not yours), the settings do not "
+            f"load: `{error}`"]
 
 
 def setting_hints(project: Project, names: list[str], function: str, how: str) -> list[str]:
@@ -238,12 +239,13 @@ def app_starts(project: Project) -> str:
 
 
 def laid_out(mark: str, text: str) -> list[str]:
-    """A hint as lines of at most WIDTH characters, broken between words, the lines after the first indented."""
-    lines = []
-    for paragraph in text.splitlines() or [""]:
-        lines += textwrap.wrap(paragraph, WIDTH, initial_indent=f"{mark} " if not lines else "  ", subsequent_indent="  ",
-                               break_long_words=False, break_on_hyphens=False) or [""]
-    return lines
+    """A hint as lines of at most WIDTH characters, broken between words, the lines after the first indented.
+    A text with line breaks of its own is laid out already, and kept as it is."""
+    if "\n" in text:
+        first, *rest = text.splitlines()
+        return [f"{mark} {first}", *rest]
+    return textwrap.wrap(text, WIDTH, initial_indent=f"{mark} ", subsequent_indent="  ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def report(project: Project, hints: list[str], success: str) -> None:

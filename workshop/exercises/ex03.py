@@ -8,8 +8,10 @@ import re
 from email.utils import parseaddr
 
 from dotenv import dotenv_values
+from honcho.environ import parse as honcho_parse
 
 from workshop.exercises.checks import (
+    ENV_RULES,
     PROBE_ENV,
     READ_BY_SETTINGS,
     dotenv_hints,
@@ -46,8 +48,17 @@ def address_hints(items: list[str], where: str) -> list[str]:
 
 
 def example_value_hints(project: Project) -> list[str]:
-    """Hints when .env.example documents the variable with a value that is not a list of addresses."""
-    value = dotenv_values(stream=io.StringIO(text_of(project, ".env.example"))).get(NAME)
+    """Hints when .env.example documents the variable with a value that is not a list of addresses, or that
+    honcho and python-dotenv would read differently in a .env copied from it."""
+    line = next((line for line in text_of(project, ".env.example").splitlines() if line.startswith(f"{NAME}=")), "")
+    value = dotenv_values(stream=io.StringIO(line)).get(NAME)
+    try:
+        same = honcho_parse(line).get(NAME) == value
+    except ValueError:  # honcho: "No closing quotation"
+        same = False
+    if value and not same:
+        return [f"{NAME} in .env.example is read differently by honcho and python-dotenv: a .env copied from it "
+                f"would be too. {ENV_RULES}"]
     items = [item.strip() for item in (value or "").split(",") if item.strip()]
     return address_hints(items, ".env.example") if items else []
 
