@@ -361,9 +361,13 @@ MISTAKES_03 = {
         "✘ ORDER_REPORT_RECIPIENTS in .env.example is read differently by honcho and python-dotenv: a .env copied "
         "from it would be too.",
     ),
+    "the app broken elsewhere": (
+        [("store/payments.py", "from django.conf import settings", "from django.conf import setting")],
+        "✘ `honcho run python manage.py check` fails with your .env: `ImportError: cannot import name 'setting'",
+    ),
     "a .env the app refuses": (
         [(".env", "DEBUG=true", "DEBUG=maybe")],
-        "✘ `honcho run python manage.py shell` fails with your .env: `ImproperlyConfigured: DEBUG is not a boolean;",
+        "✘ With your .env, as honcho reads it, the settings stop: `ImproperlyConfigured: DEBUG is not a boolean;",
     ),
 }
 

@@ -172,22 +172,27 @@ def not_loading_hints(project: Project, names: list[str], error: str) -> list[st
             f"load: `{error}`"]
 
 
-def setting_hints(project: Project, names: list[str], function: str, how: str) -> list[str]:
+def setting_hints(project: Project, names: list[str], function: str, how: str,
+                  also: list[dict[str, str]] | None = None) -> tuple[list[str], list[Loaded]]:
     """Hints for settings that must each come from the variable of the same name, read with function()
-    (how says so without giving the answer away): typed in, misread, loose when missing or empty."""
+    (how says so without giving the answer away): typed in, misread, loose when missing or empty.
+
+    The settings are also loaded with each environment in also, in the same fresh Python: those results
+    come second ([] when a setting is still typed in, and nothing is loaded)."""
     typed = {name: literal_line(project, name) for name in names}
     hints = [typed_in_hint(name, line, how) for name, line in typed.items() if line is not None]
     names = [name for name in names if typed[name] is None]
     if not names:
-        return hints
+        return hints, []
     missing = [{k: v for k, v in PROBE_ENV.items() if k != name} for name in names]
     empty = [{**PROBE_ENV, name: ""} for name in names]
-    full, *others = load_each(project, [PROBE_ENV, *missing, *empty], names)
+    full, *others = load_each(project, [PROBE_ENV, *missing, *empty, *(also or [])], names)
+    extra = others[2 * len(names):]
     if full.values is None:
-        return hints + not_loading_hints(project, names, full.error)
+        return hints + not_loading_hints(project, names, full.error), extra
     for index, name in enumerate(names):
         hints += value_hints(name, function, full) or strictness_hints(name, function, others[index], others[len(names) + index])
-    return hints
+    return hints, extra
 
 
 def value_hints(name: str, function: str, full: Loaded) -> list[str]:

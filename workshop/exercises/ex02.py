@@ -37,7 +37,7 @@ def kept_secret_hints(project: Project) -> list[str]:
 
 def check_02(project: Project) -> None:
     """Exercise 02: do PAYMENT_API_KEY and EMAIL_HOST_PASSWORD come from the environment, strictly?"""
-    hints = setting_hints(project, NAMES, "require", "as strictly as SECRET_KEY is, with no default")
+    hints, _ = setting_hints(project, NAMES, "require", "as strictly as SECRET_KEY is, with no default")
     hints += kept_secret_hints(project)
     if not hints:
         problem = app_starts(project)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import json
 import re
 from email.utils import parseaddr
 
@@ -25,8 +24,6 @@ from workshop.exercises.checks import (
 from workshop.project import Project
 
 NAME = "ORDER_REPORT_RECIPIENTS"
-#: Prints the setting as the app reads it, as JSON.
-SHOW = f"import json; from django.conf import settings; print(json.dumps(settings.{NAME}))"
 
 
 def address_hints(items: list[str], where: str) -> list[str]:
@@ -65,17 +62,24 @@ def example_value_hints(project: Project) -> list[str]:
 
 def check_03(project: Project) -> None:
     """Exercise 03: is ORDER_REPORT_RECIPIENTS a list from the environment, in .env and .env.example?"""
-    setting = setting_hints(project, [NAME], "list_of", "as a list, as ALLOWED_HOSTS is, with no default")
     env = dotenv_hints(project, NAME)
+    # The variables honcho gives the app from .env (when both readers agree on it), loaded with the probes.
+    development = [] if env else [honcho_parse(text_of(project, ".env"))]
+    setting, with_env = setting_hints(project, [NAME], "list_of", "as a list, as ALLOWED_HOSTS is, with no default",
+                                      also=development)
     # A variable the settings read by mistake (a misspelt name, say) is not one to document: setting says so.
     unknown = tuple(f"{name} " for name in READ_BY_SETTINGS.findall(text_of(project, "shop/settings.py")) if name not in PROBE_ENV)
     documented = [hint for hint in example_hints(project, NAME) if not hint.startswith(unknown)]
     hints = setting + env + documented + example_value_hints(project)
-    if not setting and not env:  # the settings read it right, .env is well written: what does the app make of it?
-        done = run_python(project, ["-m", "honcho", "run", "python", "manage.py", "shell", "-v", "0", "-c", SHOW], {})
-        if done.returncode != 0:
-            hints.append(f"`honcho run python manage.py shell` fails with your .env: `{last_line(done.stdout + done.stderr)}`")
+    if not setting and with_env:  # the settings read it right and .env is well written: what does the app make of it?
+        [loaded] = with_env
+        if loaded.values is None:
+            hints.append(f"With your .env, as honcho reads it, the settings stop: `{loaded.error}`")
         else:
-            hints += address_hints(json.loads(done.stdout.strip().splitlines()[-1]), "your .env")
+            hints += address_hints(loaded.values[NAME], "your .env")
+    if not hints:  # all seems right: start the app through honcho, as the exercise did
+        done = run_python(project, ["-m", "honcho", "run", "python", "manage.py", "check"], {})
+        if done.returncode != 0:
+            hints.append(f"`honcho run python manage.py check` fails with your .env: `{last_line(done.stdout + done.stderr)}`")
     report(project, hints, f"{NAME} comes from the environment as a list, .env sets it for development, "
            ".env.example documents it, and honcho runs the app with it. Well done!")
