@@ -4,10 +4,15 @@
 - nbval runs every notebook twice in a row in one kernel, comparing the stored outputs both
   times (learners re-run cells), then checks that the notebook left its working copy exactly
   as the next notebook's checkpoint starts: the learner's path and the quick path can't drift.
+- Every test and notebook runs behind a dead HTTP proxy, with no NO_PROXY, as on a corporate
+  laptop: nothing the workshop does on this machine may go through a proxy.
 - Stored outputs show working copies under `workspace/`; wherever the tests' workspace really is,
   its path is sanitized to that.
 - The run fails if any process a notebook started is still alive at the end, wherever the
   workspace is.
+- With --report-checks (as `./run.sh test` runs it), the run ends with its time and each
+  notebook's and test file's cost in *checks*: the time of a bare `manage.py check`, measured
+  right before and right after, so that runs on any machine and at any hour compare.
 """
 
 from __future__ import annotations
@@ -17,11 +22,14 @@ import os
 import re
 import shutil
 import tempfile
+import time
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
 
+from workshop import reference
 from workshop.checkpoints import FOLDERS, source_files, state_after, state_before, workspace
 from workshop.processes import owned_processes, stop_owned
 
@@ -29,8 +37,30 @@ _MADE_HERE: list[Path] = []
 KIND_OF_FOLDER = {folder.name: kind for kind, folder in FOLDERS.items()}
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--report-checks", action="store_true",
+                     help="measure a bare `manage.py check` before and after, and report the run's costs in checks")
+
+
+#: What --report-checks gathers: the reference before, when the tests started, and seconds per file.
+COSTS: dict[str, float] = defaultdict(float)
+TIMES: dict[str, float] = {}
+
+
+#: A proxy that answers nothing (port 9 is "discard"; nothing listens there).
+DEAD_PROXY = "http://127.0.0.1:9"
+
+
 def pytest_configure(config: pytest.Config) -> None:
-    """Point every notebook's kernel at a temporary workspace, so a learner's own is never touched."""
+    """Point every notebook's kernel at a temporary workspace, so a learner's own is never touched;
+    put a dead HTTP proxy in the way of every request."""
+    for name in ("HTTP_PROXY", "http_proxy"):
+        os.environ[name] = DEAD_PROXY
+    for name in ("NO_PROXY", "no_proxy"):
+        os.environ.pop(name, None)
+    if config.getoption("report_checks") and not hasattr(config, "workerinput"):
+        TIMES["before"] = reference.measure(3)
+        TIMES["started"] = time.perf_counter()
     if "WORKSHOP_WORKSPACE" not in os.environ:
         folder = Path(tempfile.mkdtemp(prefix="workshop-tests-")) / "workspace"
         folder.parent.chmod(0o755)  # as root, lesson 04's PostgreSQL runs as `nobody`, who must enter it
@@ -95,6 +125,27 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             ]
             result.append(LeavesTheNextStart.from_parent(item.parent, name="leaves the next notebook's start"))
     items[:] = result
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    """Add each test's time to its file's cost (in the controller, workers' reports included)."""
+    COSTS[report.nodeid.split("::")[0]] += report.duration
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Config) -> None:
+    """The run's wall time and each file's cost, in checks."""
+    if "before" not in TIMES:
+        return
+    wall = time.perf_counter() - TIMES["started"]
+    after = reference.measure(3)
+    check = (TIMES["before"] + after) / 2
+    write = terminalreporter.write_line
+    write("")
+    write(f"Cost in checks. {reference.describe(TIMES['before'], after)}")
+    for name, seconds in sorted(COSTS.items(), key=lambda item: -item[1]):
+        write(f"  {name:60} {reference.in_checks(seconds, check)}")
+    write(f"  {'test time, all files':60} {reference.in_checks(sum(COSTS.values()), check)}")
+    write(f"  {'wall time of the run':60} {reference.in_checks(wall, check)}  (budget: 200 checks)")
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -28,7 +28,7 @@ case "${1:-}" in
         exec .venv/bin/jupyter lab "$@" notebooks/00_welcome.ipynb ;;
     test)
         shift
-        exec .venv/bin/python -m pytest -n auto --dist loadscope "$@" ;;
+        exec .venv/bin/python -m pytest -n auto --dist loadscope --report-checks "$@" ;;
     *)
         echo "usage: ./run.sh lab | ./run.sh test [pytest options]" >&2
         exit 2 ;;

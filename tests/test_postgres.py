@@ -89,6 +89,9 @@ def test_server_serves_sql_then_leaves_nothing(data_dir: Path, owner: str) -> No
             assert connection.execute("SELECT count(*) FROM visit").fetchone()[0] == 2
         with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
             psycopg.connect(server.url.replace(password, "wrong"))
+        [template] = Path(tempfile.gettempdir()).glob(f"workshop-postgres-*-{os.geteuid()}")
+        with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+            psycopg.connect(server.url.replace(password, (template / "superuser-password").read_text()))
         assert [p.pid for p in tagged(owner)] == [server.process.pid]
         pids = [server.process.pid] + [child.pid for child in psutil.Process(server.process.pid).children()]
         assert len(pids) > 3  # the postmaster and its workers: checkpointer, walwriter, ...
@@ -134,7 +137,7 @@ def test_a_forgotten_server_is_stopped_by_the_next_start(data_dir: Path, owner: 
 
 
 def test_a_failed_start_says_why_and_leaves_nothing(data_dir: Path, owner: str) -> None:
-    with pytest.raises(RuntimeError, match='role names cannot begin with "pg_"'):
+    with pytest.raises(RuntimeError, match='role name "pg_app" is reserved'):
         start_postgres(data_dir, owner=owner, user="pg_app")
     assert not data_dir.exists()
     assert tagged(owner) == []

@@ -191,7 +191,7 @@ def test_wait_for_port_refuses_a_port_that_another_program_answers(tmp_path):
     port = free_port()
     with Background(f"python -m http.server {port} --bind 127.0.0.1", tmp_path, name="neighbour") as neighbour:
         neighbour.wait_for_port(port)
-        with Background(f"python -c 'import time; time.sleep(30)'", tmp_path, name="mine") as mine:
+        with Background("python -c 'import time; time.sleep(30)'", tmp_path, name="mine") as mine:
             with pytest.raises(CommandFailed, match=rf"Port {port} is answered by another program \(pid \d+: .*http.server"):
                 mine.wait_for_port(port)
 

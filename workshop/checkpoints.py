@@ -46,8 +46,14 @@ FOLDERS = {"lesson": ROOT / "notebooks", "solution": ROOT / "solutions", "exerci
 
 
 def workspace() -> Path:
-    """The folder holding every working copy: `workspace/`, or $WORKSHOP_WORKSPACE when set."""
-    return Path(os.environ.get("WORKSHOP_WORKSPACE", ROOT / "workspace")).resolve()
+    """The folder holding this user's working copies: $WORKSHOP_WORKSPACE when set; else `workspace/` in
+    the workshop's folder, or, where that folder is shared and not this user's to write (a hub where
+    one copy serves everyone), `twelve-factor-workspace/` in the user's home."""
+    if "WORKSHOP_WORKSPACE" in os.environ:
+        return Path(os.environ["WORKSHOP_WORKSPACE"]).resolve()
+    own = ROOT / "workspace"
+    writable = os.access(own, os.W_OK) if own.exists() else os.access(ROOT, os.W_OK)
+    return own.resolve() if writable else (Path.home() / "twelve-factor-workspace").resolve()
 
 
 def notebook_path(kind: str, number: str) -> Path:

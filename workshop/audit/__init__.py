@@ -1,136 +1,135 @@
 """The twelve-factor audit: score a Django project against the twelve factors, with the evidence for each verdict.
 
-    python -m workshop audit PATH          # a scoreboard; exit status 0 only when all twelve pass
-    python -m workshop audit PATH --json   # the same as a JSON list
+    python -m workshop audit PATH              # a scoreboard; exit status 0 only when all twelve pass
+    python -m workshop audit PATH --json       # the same as a JSON list
+    python -m workshop audit PATH --no-run     # read the files only; never run the project's code
 
 In a notebook, `Scoreboard(audit(path))` shows it as a table.
+
+It works in three phases: the project's facts are read once into an immutable snapshot (facts.py, deploy.py,
+source.py); a runner starts a temporary copy only to confirm what the files say or decide what they cannot
+(runner.py); one small module per factor turns facts and runs into evidence with stable ids (factors/).
 """
 
 from __future__ import annotations
 
 import argparse
-import html
 import json
 import sys
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+import tempfile
+from collections.abc import Iterable
 from pathlib import Path
+from types import ModuleType
 
-from workshop.audit.checks import FACTORS, FAIL, PASS, UNKNOWN, Context, Evidence, Finding, unknown, verdict
-from workshop.audit.static import Project
+from workshop.audit.factors import EXTRA, TWELVE
+from workshop.audit.factors.xi_logs import loggers
+from workshop.audit.facts import BadInput, Facts, read_facts
+from workshop.audit.model import Evidence, Finding, Kind, Report, Verdict, unknown
+from workshop.audit.runner import Runner, make_plan
+from workshop.audit.scoreboard import Scoreboard
 
-__all__ = ["Evidence", "Finding", "Scoreboard", "audit", "main"]
+__all__ = ["BadInput", "Evidence", "Finding", "Kind", "Report", "Scoreboard", "Verdict", "at_start", "audit", "main"]
 
-ORDER = {"problem": 0, "unknown": 1, "ok": 2}
-MARKS = {"ok": "+", "problem": "x", "unknown": "?", "more": "."}
-SYMBOLS = {PASS: "✔", FAIL: "✘", UNKNOWN: "?"}
-COLOURS = {PASS: "#1a7f37", FAIL: "#cf222e", UNKNOWN: "#9a6700"}
-KINDS = {"ok": PASS, "problem": FAIL, "unknown": UNKNOWN, "more": ""}  # an evidence's kind, as its verdict
+#: The factors whose checks ask for the probe run and for the web run.
+PROBED = {"II", "III", "IV", "XI", "deploy"}
+SERVED = {"VII", "IX"}
 
 
-def audit(path: str | Path, only: Iterable[str] | None = None) -> list[Finding]:
-    """Check the Django project at path against the twelve factors (or only the numerals in only)."""
-    context = Context(Project(Path(path)))
-    chosen = [factor for factor in FACTORS if only is None or factor[0] in set(only)]
-    context.read()
+def at_start(working_copy: str | Path) -> Report:
+    """The verdicts, from the files alone, on a working copy as its notebook started: give it to Scoreboard(since=...)."""
+    from workshop.checkpoints import commit_start, state_before
+
+    kind, _, number = Path(working_copy).name.partition("-")
+    with tempfile.TemporaryDirectory() as folder:
+        start = state_before(number, kind, Path(folder) / Path(working_copy).name)
+        commit_start(start.path, "the start")
+        return audit(start.path, run=False)
+
+
+def audit(
+    path: str | Path,
+    only: Iterable[str] | None = None,
+    *,
+    run: bool = True,
+    python: str | Path | None = None,
+    silence: Iterable[str] = (),
+) -> Report:
+    """Check the Django project at path against the twelve factors (or only the numerals in only).
+
+    run=False reads the files only; python is the interpreter that runs the project (default: its .venv, else this
+    one); silence holds evidence ids to leave out, as Django's SILENCED_SYSTEM_CHECKS does."""
+    facts = read_facts(path)
+    if python is not None and not Path(python).exists():
+        raise BadInput(f"--python {python}: no such file")
+    wanted = set(only) if only is not None else {m.ROMAN for m in TWELVE + EXTRA}
+    chosen = [m for m in TWELVE if m.ROMAN in wanted]
+    extra = [m for m in EXTRA if m.ROMAN in wanted]
+    runner = Runner(facts, make_plan(facts, python, run), loggers(facts))
+    silenced = set(silence)
+    left_out: list[Evidence] = []
     try:
-        with ThreadPoolExecutor(max_workers=len(chosen) or 1) as pool:
-            results = list(pool.map(lambda factor: safely(factor[2], context), chosen))
+        runner.start(probe=bool(wanted & PROBED), web=bool(wanted & SERVED))
+        rows = []
+        for module in [*chosen, *extra]:
+            evidence = safely(module, facts, runner)
+            left_out += [e for e in evidence if e.id in silenced]
+            rows.append(
+                Finding.of(
+                    module.ROMAN, module.NAME, [e for e in evidence if e.id not in silenced], counted=module in TWELVE
+                )
+            )
     finally:
-        context.close()
-    return [
-        Finding(roman, name, verdict(evidence), tuple(sorted(evidence, key=lambda e: ORDER[e.kind])))
-        for (roman, name, _), evidence in zip(chosen, results)
-    ]
+        runner.close()
+    return Report([r for r in rows if r.counted], [r for r in rows if not r.counted], left_out)
 
 
-def safely(check: Callable[[Context], list[Evidence]], context: Context) -> list[Evidence]:
-    """Run one check; a project the audit cannot read makes it 'cannot tell', not a crash."""
+def safely(module: ModuleType, facts: Facts, runner: Runner) -> list[Evidence]:
+    """Run one factor's check; a project the audit cannot read makes it 'cannot tell', not a crash."""
     try:
-        return check(context) or [unknown("nothing found to judge it by")]
+        return list(module.check(facts, runner))
     # The learner's project can hold anything: a check that trips on it says so instead of crashing.
     except Exception as error:  # noqa: BLE001
-        return [unknown(f"the audit could not check this: {type(error).__name__}: {error}")]
-
-
-class Scoreboard:
-    """The findings at a glance: aligned text in a terminal, a table in a notebook."""
-
-    def __init__(self, findings: list[Finding], title: str = "", shown: int = 6) -> None:
-        self.findings, self.title, self.shown = findings, title, shown
-
-    @property
-    def summary(self) -> str:
-        """'n of 12 factors pass', with how many fail and how many it cannot tell."""
-        counts = {v: sum(f.verdict == v for f in self.findings) for v in (PASS, FAIL, UNKNOWN)}
-        rest = ", ".join(f"{counts[v]} {v}" for v in (FAIL, UNKNOWN) if counts[v])
-        return f"{counts[PASS]} of {len(self.findings)} factors pass" + (f" ({rest})" if rest else "")
-
-    def lines(self, finding: Finding) -> list[Evidence]:
-        """The evidence shown for one finding: the first `shown`, then a line counting the rest (kind 'more')."""
-        evidence = list(finding.evidence)
-        if len(evidence) > self.shown:
-            more = len(evidence) - self.shown + 1
-            evidence = evidence[: self.shown - 1] + [Evidence("more", f"and {more} more")]
-        return evidence
-
-    def __str__(self) -> str:
-        heading = f"Twelve-factor audit of {self.title}" if self.title else "Twelve-factor audit"
-        out = [f"{heading}: {self.summary}", ""]
-        for finding in self.findings:
-            out.append(f"{finding.factor:<5} {finding.name:<20} {finding.verdict}")
-            for e in self.lines(finding):
-                line = f"{e.where}: {e.text}" if e.where else e.text
-                out.append(f"{'':6}{MARKS[e.kind]} {line}" + (" (--json shows all)" if e.kind == "more" else ""))
-        return "\n".join(out)
-
-    __repr__ = __str__
-
-    def _repr_html_(self) -> str:
-        """The scoreboard as an HTML table, for notebooks."""
-        rows = []
-        for finding in self.findings:
-            colour = COLOURS[finding.verdict]
-            items = "".join(
-                f'<li style="list-style:none"><span style="color:{COLOURS.get(KINDS[e.kind], "inherit")}">'
-                f"{SYMBOLS.get(KINDS[e.kind], '…')}</span> "
-                + (f'<code style="color:#57606a">{html.escape(e.where)}</code> ' if e.where else "")
-                + f"{html.escape(e.text)}</li>"
-                for e in self.lines(finding)
-            )
-            rows.append(
-                f'<tr><td style="text-align:left">{finding.factor}</td>'
-                f'<td style="text-align:left">{html.escape(finding.name)}</td>'
-                f'<td style="text-align:left;color:{colour};font-weight:bold;white-space:nowrap">'
-                f"{SYMBOLS[finding.verdict]} {finding.verdict}</td>"
-                f'<td style="text-align:left"><ul style="margin:0;padding-left:0">{items}</ul></td></tr>'
-            )
-        heading = f"Twelve-factor audit of {html.escape(self.title)}: " if self.title else ""
-        return (
-            f"<p><strong>{heading}{html.escape(self.summary)}</strong></p>"
-            '<table><thead><tr><th style="text-align:left">#</th><th style="text-align:left">Factor</th>'
-            '<th style="text-align:left">Verdict</th><th style="text-align:left">Evidence</th></tr></thead>'
-            f"<tbody>{''.join(rows)}</tbody></table>"
-        )
+        return [
+            unknown(f"{module.ROMAN}.audit-error", f"the audit could not check this: {type(error).__name__}: {error}")
+        ]
 
 
 def main(argv: list[str]) -> int:
-    """`python -m workshop audit PATH [--json]`: print the scoreboard; exit 0 only when all twelve pass."""
+    """`python -m workshop audit PATH`: print the scoreboard; exit 0 only when all twelve pass, 2 on bad input."""
     parser = argparse.ArgumentParser(
         prog="python -m workshop audit",
-        description="Score a Django project against the twelve factors, with the evidence for each verdict. "
-        "It reads the project and runs a temporary copy of it; the project itself is never changed.",
+        description="Score a Django project against the twelve factors, with the evidence for each verdict. It reads "
+        "the project's files; where they cannot decide, it RUNS THE PROJECT'S CODE in a temporary copy (its settings, "
+        "`manage.py shell` and `check --deploy`, its web process on $PORT), with placeholder values for the "
+        "variables it needs. The project itself is never changed. Use --no-run to read the files only.",
     )
     parser.add_argument("path", help="the folder that holds the project's manage.py")
     parser.add_argument("--json", action="store_true", help="print the findings as JSON")
+    parser.add_argument("--no-run", action="store_true", help="never run the project's code: judge by its files alone")
+    parser.add_argument(
+        "--python",
+        metavar="PATH",
+        help="the Python to run the project with (default: the project's "
+        ".venv/bin/python if there is one, else the one running the audit)",
+    )
+    parser.add_argument(
+        "--silence",
+        metavar="ID",
+        action="append",
+        default=[],
+        help="leave out the evidence with this id (like III.default), as often as needed",
+    )
     args = parser.parse_args(argv)
     try:
-        findings = audit(args.path)
-    except ValueError as error:
+        report = audit(args.path, run=not args.no_run, python=args.python, silence=args.silence)
+    except BadInput as error:
         print(f"python -m workshop audit: {error}", file=sys.stderr)
         return 2
     if args.json:
-        print(json.dumps([f.as_dict() for f in findings], indent=2))
+        print(json.dumps([f.as_dict() for f in report.every()], indent=2))
     else:
-        print(Scoreboard(findings, title=args.path))
-    return 0 if all(f.verdict == PASS for f in findings) else 1
+        print(Scoreboard(report, title=args.path))
+        if report.silenced:
+            silenced = ", ".join(sorted({e.id for e in report.silenced}))
+            print(f"\n{len(report.silenced)} pieces of evidence silenced: {silenced}")
+    return 0 if all(f.verdict is Verdict.PASS for f in report) else 1

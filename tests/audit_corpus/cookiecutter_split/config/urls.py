@@ -1,0 +1,9 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include
+from django.urls import path
+
+urlpatterns = [
+    path(settings.ADMIN_URL, admin.site.urls),
+    path("catalog/", include("myshop.catalog.urls")),
+]
