@@ -43,12 +43,16 @@ def test_the_committed_exercise_is_made_from_its_solution(solution):
 
 
 def test_regions_are_blanked_and_solution_cells_dropped():
-    solution = nbformat.v4.new_notebook(cells=[
-        nbformat.v4.new_code_cell('project = start("solution 07")'),
-        nbformat.v4.new_code_cell("# Do it.\nif True:\n    ### BEGIN SOLUTION\n    answer()\n    ### END SOLUTION\nshow()"),
-        nbformat.v4.new_markdown_cell("Why it works", metadata={"tags": ["solution"]}),
-        nbformat.v4.new_code_cell("check_07(project)", metadata={"tags": ["change", "stderr-expected"]}),
-    ])
+    solution = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell('project = start("solution 07")'),
+            nbformat.v4.new_code_cell(
+                "# Do it.\nif True:\n    ### BEGIN SOLUTION\n    answer()\n    ### END SOLUTION\nshow()"
+            ),
+            nbformat.v4.new_markdown_cell("Why it works", metadata={"tags": ["solution"]}),
+            nbformat.v4.new_code_cell("check_07(project)", metadata={"tags": ["change", "stderr-expected"]}),
+        ]
+    )
     exercise = make_exercises.make_exercise(solution, "07")
     assert [c.source for c in exercise.cells] == [
         'project = start("exercise 07")',
@@ -62,7 +66,9 @@ def test_regions_are_blanked_and_solution_cells_dropped():
 
 def stored_check_output(path: Path, check: str) -> str:
     """The output stored under the exercise's check cell."""
-    [cell] = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code" and f"{check}(project)" in c.source]
+    [cell] = [
+        c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code" and f"{check}(project)" in c.source
+    ]
     return "".join(o.get("text", "") for o in cell.outputs)
 
 
@@ -152,6 +158,7 @@ def test_the_solution_passes_its_check(number, check, copies, capsys):
 
 # ---- Exercise 02 ---------------------------------------------------------------------------------------------
 
+
 def test_02_unanswered_says_both_secrets_are_still_typed_in_without_giving_the_answer(copies, capsys):
     found = hints(check_02, copies["02 unanswered"], capsys)
     assert found[0].startswith("✘ PAYMENT_API_KEY is still typed into shop/settings.py (line ")
@@ -163,8 +170,14 @@ def test_02_unanswered_says_both_secrets_are_still_typed_in_without_giving_the_a
 PAYMENT = 'PAYMENT_API_KEY = require("PAYMENT_API_KEY")'
 PASSWORD = 'EMAIL_HOST_PASSWORD = require("EMAIL_HOST_PASSWORD")'
 RIGHT_02 = {
-    "a stricter minimum length": [("shop/settings.py", PAYMENT, 'PAYMENT_API_KEY = require("PAYMENT_API_KEY", min_length=32)')],
-    "code of the learner's own, as strict": [("shop/settings.py", PAYMENT, """\
+    "a stricter minimum length": [
+        ("shop/settings.py", PAYMENT, 'PAYMENT_API_KEY = require("PAYMENT_API_KEY", min_length=32)')
+    ],
+    "code of the learner's own, as strict": [
+        (
+            "shop/settings.py",
+            PAYMENT,
+            """\
 import os
 from django.core.exceptions import ImproperlyConfigured
 
@@ -176,9 +189,12 @@ def secret(name):
     return value
 
 
-PAYMENT_API_KEY = secret("PAYMENT_API_KEY")""")],
-    "a comment, without the old value": [("shop/settings.py", PAYMENT,
-                                          "# From the environment: the key that was here is revoked.\n" + PAYMENT)],
+PAYMENT_API_KEY = secret("PAYMENT_API_KEY")""",
+        )
+    ],
+    "a comment, without the old value": [
+        ("shop/settings.py", PAYMENT, "# From the environment: the key that was here is revoked.\n" + PAYMENT)
+    ],
 }
 
 
@@ -189,7 +205,13 @@ def test_02_accepts_every_right_answer(answer, copies, tmp_path, capsys):
 
 MISTAKES_02 = {
     "a default left in": (
-        [("shop/settings.py", PAYMENT, 'import os\nPAYMENT_API_KEY = os.environ.get("PAYMENT_API_KEY", "pay_test_sandbox")')],
+        [
+            (
+                "shop/settings.py",
+                PAYMENT,
+                'import os\nPAYMENT_API_KEY = os.environ.get("PAYMENT_API_KEY", "pay_test_sandbox")',
+            )
+        ],
         "✘ Without PAYMENT_API_KEY in the environment the settings still load: a default is left in.",
     ),
     "os.getenv() with no default": (
@@ -208,8 +230,14 @@ MISTAKES_02 = {
         "✘ Without EMAIL_HOST_PASSWORD the app stops with `KeyError: 'EMAIL_HOST_PASSWORD'`, which does not say",
     ),
     "an empty value accepted": (
-        [("shop/settings.py", PASSWORD, 'import os\nEMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD") '
-          'if os.environ.get("EMAIL_HOST_PASSWORD") == "" else require("EMAIL_HOST_PASSWORD")')],
+        [
+            (
+                "shop/settings.py",
+                PASSWORD,
+                'import os\nEMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD") '
+                'if os.environ.get("EMAIL_HOST_PASSWORD") == "" else require("EMAIL_HOST_PASSWORD")',
+            )
+        ],
         "✘ An empty EMAIL_HOST_PASSWORD is accepted: EMAIL_HOST_PASSWORD= lets the settings load.",
     ),
     "the other variable read": (
@@ -239,8 +267,10 @@ MISTAKES_02 = {
         "✘ The old EMAIL_HOST_PASSWORD is still in shop/settings.py (line 139, in a comment)",
     ),
     "the old secret moved to a module of its own": (
-        [("shop/secrets.py", None, 'PAYMENT_API_KEY = "pay_test_y2jz7utkrkwE7W6zrev2SKrd"\n'),
-         ("shop/settings.py", PAYMENT, "from shop.secrets import PAYMENT_API_KEY")],
+        [
+            ("shop/secrets.py", None, 'PAYMENT_API_KEY = "pay_test_y2jz7utkrkwE7W6zrev2SKrd"\n'),
+            ("shop/settings.py", PAYMENT, "from shop.secrets import PAYMENT_API_KEY"),
+        ],
         "✘ The old PAYMENT_API_KEY is still in shop/secrets.py (line 1)",
     ),
     "the app broken elsewhere": (
@@ -259,6 +289,7 @@ def test_02_names_each_mistake(mistake, copies, tmp_path, capsys):
 
 # ---- Exercise 03 ---------------------------------------------------------------------------------------------
 
+
 def test_03_unanswered_names_the_setting_env_and_env_example_without_giving_the_answer(copies, capsys):
     found = hints(check_03, copies["03 unanswered"], capsys)
     assert found[0].startswith("✘ ORDER_REPORT_RECIPIENTS is still typed into shop/settings.py (line ")
@@ -270,14 +301,21 @@ def test_03_unanswered_names_the_setting_env_and_env_example_without_giving_the_
 
 SETTING = 'ORDER_REPORT_RECIPIENTS = list_of("ORDER_REPORT_RECIPIENTS")'
 ENV_LINE = "ORDER_REPORT_RECIPIENTS=dev@beancounter.example\n"
-EXAMPLE_COMMENT = "# Who gets the order report from cron/send_order_reports.py: e-mail addresses, separated by commas.\n"
+EXAMPLE_COMMENT = (
+    "# Who gets the order report from cron/send_order_reports.py: e-mail addresses, separated by commas.\n"
+)
 EXAMPLE_LINE = "ORDER_REPORT_RECIPIENTS=owner@beancounter.example\n"
 RIGHT_03 = {
     "two addresses, blanks after the commas, quoted": [
-        (".env", ENV_LINE, "ORDER_REPORT_RECIPIENTS='dev@beancounter.example, owner@beancounter.example'\n")],
+        (".env", ENV_LINE, "ORDER_REPORT_RECIPIENTS='dev@beancounter.example, owner@beancounter.example'\n")
+    ],
     "the comment at the end of the entry": [
-        (".env.example", EXAMPLE_COMMENT + EXAMPLE_LINE,
-         "ORDER_REPORT_RECIPIENTS=owner@beancounter.example  # who gets the order report: addresses, separated by commas\n")],
+        (
+            ".env.example",
+            EXAMPLE_COMMENT + EXAMPLE_LINE,
+            "ORDER_REPORT_RECIPIENTS=owner@beancounter.example  # who gets the order report, separated by commas\n",
+        )
+    ],
 }
 
 
@@ -296,8 +334,14 @@ MISTAKES_03 = {
         "✘ ORDER_REPORT_RECIPIENTS is a list of one item, the whole value with its commas",
     ),
     "a default left in": (
-        [("shop/settings.py", SETTING, 'import os\nORDER_REPORT_RECIPIENTS = os.environ.get("ORDER_REPORT_RECIPIENTS", '
-          '"dev@beancounter.example").split(",")')],
+        [
+            (
+                "shop/settings.py",
+                SETTING,
+                'import os\nORDER_REPORT_RECIPIENTS = os.environ.get("ORDER_REPORT_RECIPIENTS", '
+                '"dev@beancounter.example").split(",")',
+            )
+        ],
         "✘ Without ORDER_REPORT_RECIPIENTS in the environment the settings still load: a default is left in.",
     ),
     "a misspelt variable name": (
@@ -306,7 +350,13 @@ MISTAKES_03 = {
         "stops. The variable is ORDER_REPORT_RECIPIENTS: check its spelling.",
     ),
     "a default passed to list_of()": (
-        [("shop/settings.py", SETTING, 'ORDER_REPORT_RECIPIENTS = list_of("ORDER_REPORT_RECIPIENTS", "dev@beancounter.example")')],
+        [
+            (
+                "shop/settings.py",
+                SETTING,
+                'ORDER_REPORT_RECIPIENTS = list_of("ORDER_REPORT_RECIPIENTS", "dev@beancounter.example")',
+            )
+        ],
         '✘ list_of("ORDER_REPORT_RECIPIENTS", ...) on line 143 of shop/settings.py passes a default',
     ),
     "missing from .env": (
@@ -357,7 +407,13 @@ MISTAKES_03 = {
         "✘ ORDER_REPORT_RECIPIENTS in .env.example is written with brackets and quotes",
     ),
     "blanks inside the value in .env.example": (
-        [(".env.example", EXAMPLE_LINE, "ORDER_REPORT_RECIPIENTS=owner@beancounter.example, dev@beancounter.example\n")],
+        [
+            (
+                ".env.example",
+                EXAMPLE_LINE,
+                "ORDER_REPORT_RECIPIENTS=owner@beancounter.example, dev@beancounter.example\n",
+            )
+        ],
         "✘ ORDER_REPORT_RECIPIENTS in .env.example is read differently by honcho and python-dotenv: a .env copied "
         "from it would be too.",
     ),

@@ -42,8 +42,16 @@ def project(tmp_path_factory) -> Path:
 def manage(project: Path, *args: str, **variables: str) -> subprocess.CompletedProcess:
     """Run manage.py with only the given variables of the app set; stdout and stderr together."""
     env = {k: v for k, v in os.environ.items() if k not in EXPECTED and k != "DJANGO_SETTINGS_MODULE"}
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=project, env={**env, **variables},
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        check=False,
+        cwd=project,
+        env={**env, **variables},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=60,
+    )
 
 
 def fails_with(done: subprocess.CompletedProcess, message: str) -> None:
@@ -54,17 +62,35 @@ def fails_with(done: subprocess.CompletedProcess, message: str) -> None:
 
 MISSING = {("missing", name): {k: v for k, v in GOOD.items() if k != name} for name in EXPECTED}
 EMPTY = {("empty", name): {**GOOD, name: ""} for name in EXPECTED}
-BLANK = {("blank", name): {**GOOD, name: value} for name, value in [("SECRET_KEY", "   "), ("DEBUG", " "), ("ALLOWED_HOSTS", " , ,")]}
+BLANK = {
+    ("blank", name): {**GOOD, name: value}
+    for name, value in [("SECRET_KEY", "   "), ("DEBUG", " "), ("ALLOWED_HOSTS", " , ,")]
+}
 MALFORMED = [
     ("SECRET_KEY", "s3cr3t-but-far-too-short", "SECRET_KEY is too short; expected at least 50 characters."),
     ("DEBUG", "ture", "DEBUG is not a boolean; expected true or false (or 1/0, yes/no, on/off, in any case)."),
     ("DEBUG", "False!", "DEBUG is not a boolean; expected true or false (or 1/0, yes/no, on/off, in any case)."),
-    ("ALLOWED_HOSTS", "localhost 127.0.0.1", "ALLOWED_HOSTS has a space inside an item; expected a comma-separated list, like one,two."),
+    (
+        "ALLOWED_HOSTS",
+        "localhost 127.0.0.1",
+        "ALLOWED_HOSTS has a space inside an item; expected a comma-separated list, like one,two.",
+    ),
 ]
-SPELLINGS = [("true", True), ("TRUE", True), ("1", True), ("yes", True), ("On", True),
-             ("False", False), ("0", False), ("no", False), ("OFF", False)]
+SPELLINGS = [
+    ("true", True),
+    ("TRUE", True),
+    ("1", True),
+    ("yes", True),
+    ("On", True),
+    ("False", False),
+    ("0", False),
+    ("no", False),
+    ("OFF", False),
+]
 TRIED = {
-    **MISSING, **EMPTY, **BLANK,
+    **MISSING,
+    **EMPTY,
+    **BLANK,
     **{("malformed", name, value): {**GOOD, name: value} for name, value, _ in MALFORMED},
     **{("debug", spelling): {**GOOD, "DEBUG": spelling} for spelling, _ in SPELLINGS},
     ("hosts",): {**GOOD, "ALLOWED_HOSTS": " localhost , 127.0.0.1,, "},
@@ -74,7 +100,7 @@ TRIED = {
 @pytest.fixture(scope="module")
 def loaded(project) -> dict[tuple[str, ...], Loaded]:
     """The settings loaded with each environment in TRIED, all in one fresh Python (as Django loads them)."""
-    return dict(zip(TRIED, load_each(Project(project), list(TRIED.values()), ["DEBUG", "ALLOWED_HOSTS"])))
+    return dict(zip(TRIED, load_each(Project(project), list(TRIED.values()), ["DEBUG", "ALLOWED_HOSTS"]), strict=True))
 
 
 def test_there_is_one_settings_module_and_nothing_names_the_old_ones(project):
@@ -102,7 +128,9 @@ def test_manage_py_stops_with_one_line_that_names_the_variable_and_not_its_value
     done = manage(project, "check", **{**GOOD, "SECRET_KEY": key})
     fails_with(done, "SECRET_KEY is too short; expected at least 50 characters.")
     assert key not in done.stdout
-    fails_with(manage(project, "check", **MISSING["missing", "DEBUG"]), f"DEBUG is not set; expected {EXPECTED['DEBUG']}.")
+    fails_with(
+        manage(project, "check", **MISSING["missing", "DEBUG"]), f"DEBUG is not set; expected {EXPECTED['DEBUG']}."
+    )
 
 
 @pytest.mark.parametrize("name", EXPECTED)

@@ -33,13 +33,23 @@ def run(project: Path, *args: str, **variables: str) -> subprocess.CompletedProc
     """Run the kernel's Python with only the given variables of the app set; stdout and stderr together."""
     env = {k: v for k, v in os.environ.items() if k not in PROBE_ENV and k != "DJANGO_SETTINGS_MODULE"}
     env["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), env.get("PATH", "")])
-    return subprocess.run([sys.executable, *args], cwd=project, env={**env, **variables},
-                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, *args],
+        check=False,
+        cwd=project,
+        env={**env, **variables},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=60,
+    )
 
 
 def ignored(project: Path, name: str) -> bool:
     """Whether the project's .gitignore keeps this file out of git (plain name patterns only)."""
-    patterns = [p.strip() for p in (project / ".gitignore").read_text().splitlines() if p.strip() and not p.startswith("#")]
+    patterns = [
+        p.strip() for p in (project / ".gitignore").read_text().splitlines() if p.strip() and not p.startswith("#")
+    ]
     return any(fnmatch.fnmatch(part, p.rstrip("/")) for p in patterns for part in name.split("/"))
 
 
@@ -86,7 +96,7 @@ def test_every_variable_the_settings_read_is_in_env_example(project):
     full, *each = load_each(Project(project), [development, *without.values()], [])
     assert full.values is not None, f"the settings do not load with .env's values: {full.error}"
     needed = []
-    for name, loaded in zip(without, each):
+    for name, loaded in zip(without, each, strict=True):
         if loaded.values is None:
             assert NOT_SET.match(loaded.error) and NOT_SET.match(loaded.error)[1] == name, loaded.error
             needed.append(name)

@@ -66,8 +66,15 @@ def text_of(project: Project, name: str) -> str:
 
 def run_python(project: Project, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess:
     """Run the kernel's Python in the working copy with exactly env: nothing inherited from the kernel or the shell."""
-    return subprocess.run([sys.executable, *args], cwd=project.path, env=exact_env(str(project.path.resolve()), env),
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, *args],
+        check=False,
+        cwd=project.path,
+        env=exact_env(str(project.path.resolve()), env),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def last_line(output: str) -> str:
@@ -94,7 +101,9 @@ def load_each(project: Project, envs: list[dict[str, str]], names: list[str]) ->
         results = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):  # the settings ended the probe itself, with os._exit() say
         return [Loaded(None, last_line(done.stderr)) for _ in envs]
-    return [Loaded(None, last_line(r["error"])) if "error" in r else Loaded(r["values"], "", r["explicit"]) for r in results]
+    return [
+        Loaded(None, last_line(r["error"])) if "error" in r else Loaded(r["values"], "", r["explicit"]) for r in results
+    ]
 
 
 def load_settings(project: Project, env: dict[str, str], names: list[str]) -> tuple[dict[str, object] | None, str]:
@@ -110,9 +119,10 @@ def literal_line(project: Project, name: str) -> int | None:
     except SyntaxError:
         return None
     for node in tree.body:
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets):
-            if not any(isinstance(part, (ast.Call, ast.Name, ast.Attribute)) for part in ast.walk(node.value)):
-                return node.lineno
+        if not (isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == name for t in node.targets)):
+            continue
+        if not any(isinstance(part, (ast.Call, ast.Name, ast.Attribute)) for part in ast.walk(node.value)):
+            return node.lineno
     return None
 
 
@@ -133,12 +143,23 @@ def defaults_passed(project: Project, names: list[str]) -> list[tuple[int, str, 
         return []
     found = []
     for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ENV_FUNCTIONS
-                and node.args and isinstance(node.args[0], ast.Constant) and node.args[0].value in names):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id in ENV_FUNCTIONS
+            and node.args
+            and isinstance(node.args[0], ast.Constant)
+            and node.args[0].value in names
+        ):
             continue
         more = [*node.args[1:], *(keyword.value for keyword in node.keywords)]
-        a_minimum = (node.func.id == "require" and len(more) == 1 and all(k.arg == "min_length" for k in node.keywords)
-                     and isinstance(more[0], ast.Constant) and type(more[0].value) is int)
+        a_minimum = (
+            node.func.id == "require"
+            and len(more) == 1
+            and all(k.arg == "min_length" for k in node.keywords)
+            and isinstance(more[0], ast.Constant)
+            and type(more[0].value) is int
+        )
         if more and not a_minimum:
             found.append((node.lineno, node.func.id, node.args[0].value))
     return found
@@ -157,23 +178,32 @@ def not_loading_hints(project: Project, names: list[str], error: str) -> list[st
     if read and read not in PROBE_ENV:
         meant = difflib.get_close_matches(read, names, n=1, cutoff=0.6)
         where = f" (line {line_of(project, read)})" if line_of(project, read) else ""
-        return [f"shop/settings.py reads a variable named {read}{where}, which is not set, so the app stops. "
-                + (f"The variable is {meant[0]}: check its spelling." if meant else f"The exercise's variables are "
-                   f"{' and '.join(names)}: check the name you read.")]
+        return [
+            f"shop/settings.py reads a variable named {read}{where}, which is not set, so the app stops. "
+            + (
+                f"The variable is {meant[0]}: check its spelling."
+                if meant
+                else f"The exercise's variables are {' and '.join(names)}: check the name you read."
+            )
+        ]
     if error.startswith("TypeError"):
-        hints = [f'{function}("{name}", ...) on line {line} of shop/settings.py passes a default, and the app '
-                 f"stops with `{error}`. {function}() takes no default"
-                 + (" (its second argument is min_length, a number of characters)" if function == "require" else "")
-                 + f": a missing {name} must stop the app. Leave the default out."
-                 for line, function, name in defaults_passed(project, names)]
+        hints = [
+            f'{function}("{name}", ...) on line {line} of shop/settings.py passes a default, and the app '
+            f"stops with `{error}`. {function}() takes no default"
+            + (" (its second argument is min_length, a number of characters)" if function == "require" else "")
+            + f": a missing {name} must stop the app. Leave the default out."
+            for line, function, name in defaults_passed(project, names)
+        ]
         if hints:
             return hints
-    return [f"With every variable set to a made-up value (the check's own, not yours), the settings do not "
-            f"load: `{error}`"]
+    return [
+        f"With every variable set to a made-up value (the check's own, not yours), the settings do not load: `{error}`"
+    ]
 
 
-def setting_hints(project: Project, names: list[str], function: str, how: str,
-                  also: list[dict[str, str]] | None = None) -> tuple[list[str], list[Loaded]]:
+def setting_hints(
+    project: Project, names: list[str], function: str, how: str, also: list[dict[str, str]] | None = None
+) -> tuple[list[str], list[Loaded]]:
     """Hints for settings that must each come from the variable of the same name, read with function()
     (how says so without giving the answer away): typed in, misread, loose when missing or empty.
 
@@ -187,29 +217,39 @@ def setting_hints(project: Project, names: list[str], function: str, how: str,
     missing = [{k: v for k, v in PROBE_ENV.items() if k != name} for name in names]
     empty = [{**PROBE_ENV, name: ""} for name in names]
     full, *others = load_each(project, [PROBE_ENV, *missing, *empty, *(also or [])], names)
-    extra = others[2 * len(names):]
+    extra = others[2 * len(names) :]
     if full.values is None:
         return hints + not_loading_hints(project, names, full.error), extra
     for index, name in enumerate(names):
-        hints += value_hints(name, function, full) or strictness_hints(name, function, others[index], others[len(names) + index])
+        hints += value_hints(name, function, full) or strictness_hints(
+            name, function, others[index], others[len(names) + index]
+        )
     return hints, extra
 
 
 def value_hints(name: str, function: str, full: Loaded) -> list[str]:
     """Hints when the setting, with every variable set, is not the value of its own variable."""
-    value, raw = full.values[name], PROBE_ENV[name]
+    value, raw = (full.values or {})[name], PROBE_ENV[name]
     wanted = raw.split(",") if function == "list_of" else raw
     if name not in full.explicit:
-        return [f"shop/settings.py no longer sets {name}, and the shop uses it. Set it from the environment "
-                f"variable {name}."]
+        return [
+            f"shop/settings.py no longer sets {name}, and the shop uses it. Set it from the environment "
+            f"variable {name}."
+        ]
     if value == wanted:
         return []
     if function == "list_of" and isinstance(value, str):
-        return [f"{name} is one string, not a list of addresses. Read it with list_of(), which splits it at the commas."]
+        return [
+            f"{name} is one string, not a list of addresses. Read it with list_of(), which splits it at the commas."
+        ]
     if function == "list_of" and value == [raw]:
-        return [f"{name} is a list of one item, the whole value with its commas: a,b gives ['a,b'], "
-                f"not ['a', 'b']. Read it with list_of(), which splits it at the commas."]
-    source = next((other for other, given in PROBE_ENV.items() if other != name and value in (given, given.split(","))), None)
+        return [
+            f"{name} is a list of one item, the whole value with its commas: a,b gives ['a,b'], "
+            f"not ['a', 'b']. Read it with list_of(), which splits it at the commas."
+        ]
+    source = next(
+        (other for other, given in PROBE_ENV.items() if other != name and value in (given, given.split(","))), None
+    )
     if source:
         return [f"{name} takes the value of the variable {source}: read the variable of its own name, {name}."]
     return [f"{name} does not take its value from the environment variable {name}: check what you read it with."]
@@ -219,18 +259,26 @@ def strictness_hints(name: str, function: str, missing: Loaded, empty: Loaded) -
     """Hints when the settings load without name or with it empty, or stop without naming it."""
     hints = []
     if missing.values is not None and missing.values[name] is None:
-        hints.append(f"Without {name} in the environment the settings still load, with {name} = None: "
-                     "os.environ.get() and os.getenv() give None for a variable that is not set. "
-                     f"A missing {name} must stop the app, with a message that names it.")
+        hints.append(
+            f"Without {name} in the environment the settings still load, with {name} = None: "
+            "os.environ.get() and os.getenv() give None for a variable that is not set. "
+            f"A missing {name} must stop the app, with a message that names it."
+        )
     elif missing.values is not None:
-        hints.append(f"Without {name} in the environment the settings still load: a default is left in. "
-                     f"A missing {name} must stop the app, with a message that names it.")
+        hints.append(
+            f"Without {name} in the environment the settings still load: a default is left in. "
+            f"A missing {name} must stop the app, with a message that names it."
+        )
     elif name not in missing.error or "ImproperlyConfigured" not in missing.error:
-        hints.append(f"Without {name} the app stops with `{missing.error}`, which does not say what is wrong. "
-                     f"Read it with {function}() from shop/env.py, for a message that names it.")
+        hints.append(
+            f"Without {name} the app stops with `{missing.error}`, which does not say what is wrong. "
+            f"Read it with {function}() from shop/env.py, for a message that names it."
+        )
     if empty.values is not None:
-        hints.append(f"An empty {name} is accepted: {name}= lets the settings load. "
-                     f"Read it with {function}() from shop/env.py, which refuses it.")
+        hints.append(
+            f"An empty {name} is accepted: {name}= lets the settings load. "
+            f"Read it with {function}() from shop/env.py, which refuses it."
+        )
     return hints
 
 
@@ -239,8 +287,10 @@ def app_starts(project: Project) -> str:
     done = run_python(project, ["manage.py", "check"], PROBE_ENV)
     if done.returncode == 0:
         return ""
-    return ("The app does not start with every variable set to a made-up value (the check's own): "
-            f"`{last_line(done.stdout + done.stderr)}`")
+    return (
+        "The app does not start with every variable set to a made-up value (the check's own): "
+        f"`{last_line(done.stdout + done.stderr)}`"
+    )
 
 
 def laid_out(mark: str, text: str) -> list[str]:
@@ -249,8 +299,9 @@ def laid_out(mark: str, text: str) -> list[str]:
     if "\n" in text:
         first, *rest = text.splitlines()
         return [f"{mark} {first}", *rest]
-    return textwrap.wrap(text, WIDTH, initial_indent=f"{mark} ", subsequent_indent="  ",
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=f"{mark} ", subsequent_indent="  ", break_long_words=False, break_on_hyphens=False
+    )
 
 
 def report(project: Project, hints: list[str], success: str) -> None:
@@ -278,11 +329,15 @@ def dotenv_hints(project: Project, name: str) -> list[str]:
         except ValueError:  # honcho: "No closing quotation"
             same = False
         if not same:
-            hints.append(f"Line {number} of .env ({variable}) is read differently by honcho and python-dotenv. {ENV_RULES}")
+            hints.append(
+                f"Line {number} of .env ({variable}) is read differently by honcho and python-dotenv. {ENV_RULES}"
+            )
         elif BLANKS_AROUND_EQUALS.match(line):
-            hints.append(f"Line {number} of .env ({variable}) has blanks around its =. honcho and python-dotenv "
-                         "accept them, but a shell does not (`set -a; . ./.env` runs the name as a command), nor "
-                         f"do other tools that read .env files. Write {variable}=value.")
+            hints.append(
+                f"Line {number} of .env ({variable}) has blanks around its =. honcho and python-dotenv "
+                "accept them, but a shell does not (`set -a; . ./.env` runs the name as a command), nor "
+                f"do other tools that read .env files. Write {variable}=value."
+            )
     if name not in dotenv_values(stream=io.StringIO(text_of(project, ".env"))):
         hints.insert(0, f"{name} is missing from .env: add your development value, like {name}=dev@beancounter.example")
     return hints
@@ -297,8 +352,15 @@ def example_hints(project: Project, name: str) -> list[str]:
     hints = []
     for variable in read:
         if variable not in where:
-            hints.append(f"{variable} is missing from .env.example: add a line for it, with a comment saying what it expects.")
-        elif not (where[variable] and lines[where[variable] - 1].lstrip().startswith("#")) and " #" not in lines[where[variable]]:
-            hints.append(f"{variable} in .env.example has no comment: on the line just above it, say what it "
-                         "expects, as the other entries do.")
+            hints.append(
+                f"{variable} is missing from .env.example: add a line for it, with a comment saying what it expects."
+            )
+        elif (
+            not (where[variable] and lines[where[variable] - 1].lstrip().startswith("#"))
+            and " #" not in lines[where[variable]]
+        ):
+            hints.append(
+                f"{variable} in .env.example has no comment: on the line just above it, say what it "
+                "expects, as the other entries do."
+            )
     return hints

@@ -29,9 +29,11 @@ def kept_secret_hints(project: Project) -> list[str]:
                 if value not in line or (path, number) == ("shop/settings.py", typed[name]):
                     continue  # the setting still typed in: setting_hints() says so
                 where = ", in a comment" if "#" in line.partition(value)[0] else ""
-                hints.append(f"The old {name} is still in {path} (line {number}{where}): a secret in a comment or "
-                             "in another file is in the code all the same. Delete it. It was committed, so the git "
-                             "history keeps it: a real shop would also rotate it (get a new one, revoke the old).")
+                hints.append(
+                    f"The old {name} is still in {path} (line {number}{where}): a secret in a comment or "
+                    "in another file is in the code all the same. Delete it. It was committed, so the git "
+                    "history keeps it: a real shop would also rotate it (get a new one, revoke the old)."
+                )
     return hints
 
 
@@ -42,5 +44,9 @@ def check_02(project: Project) -> None:
     if not hints:
         problem = app_starts(project)
         hints += [problem] if problem else []
-    report(project, hints, "PAYMENT_API_KEY and EMAIL_HOST_PASSWORD come from the environment; missing or empty, "
-           "they stop the app with a message that names them, and the old values are gone from the code. Well done!")
+    report(
+        project,
+        hints,
+        "PAYMENT_API_KEY and EMAIL_HOST_PASSWORD come from the environment; missing or empty, "
+        "they stop the app with a message that names them, and the old values are gone from the code. Well done!",
+    )
