@@ -101,15 +101,20 @@ if [ ! -e .venv ]; then
         exit 1
     fi
 fi
-# Install again only when requirements.txt has changed since the last install.
-if ! cmp -s requirements.txt .venv/installed-requirements.txt; then
-    echo "Installing the pinned requirements.txt into .venv/ (the first time takes a few minutes)..." >&2
-    if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -r requirements.txt; then
-        echo "Installing requirements.txt failed: pip's error is above. Behind a proxy? docs/setup.md says what to set." >&2
-        exit 1
+# Install again only when a requirements file has changed since its last install. The test suite
+# also needs the maintainers' tools in requirements-dev.txt (a browser driver, linters).
+install() {  # $1: the requirements file
+    if ! cmp -s "$1" ".venv/installed-$1"; then
+        echo "Installing the pinned $1 into .venv/ (the first time takes a few minutes)..." >&2
+        if ! .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$1"; then
+            echo "Installing $1 failed: pip's error is above. Behind a proxy? docs/setup.md says what to set." >&2
+            exit 1
+        fi
+        cp "$1" ".venv/installed-$1"
     fi
-    cp requirements.txt .venv/installed-requirements.txt
-fi
+}
+install requirements.txt
+if [ "$command" = test ]; then install requirements-dev.txt; fi
 
 case "$command" in
     lab)

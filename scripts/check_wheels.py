@@ -1,4 +1,4 @@
-"""Check that every pin in requirements.txt has a binary wheel for each supported Python and platform.
+"""Check that every pin in requirements.txt and requirements-dev.txt has a binary wheel for each supported Python and platform.
 
     python scripts/check_wheels.py                          # Pythons 3.10 to 3.14 on four platforms
     python scripts/check_wheels.py --python 3.14 --platform macos-arm64
@@ -41,8 +41,10 @@ MISSING = re.compile(r"No matching distribution found for (\S+)")
 
 
 def pins(requirements: Path) -> list[str]:
-    """Every `name==version` line of the requirements file (the `-e .` line and comments left out)."""
-    return re.findall(r"(?m)^[A-Za-z0-9][A-Za-z0-9_.-]*==\S+", requirements.read_text())
+    """Every `name==version` line of the requirements file and the files it includes with `-r`."""
+    text = requirements.read_text()
+    included = [pin for name in re.findall(r"(?m)^-r\s+(\S+)", text) for pin in pins(requirements.parent / name)]
+    return included + re.findall(r"(?m)^[A-Za-z0-9][A-Za-z0-9_.-]*==\S+", text)
 
 
 def gaps(python: str, platform: str, wanted: list[str]) -> list[str]:
@@ -70,7 +72,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--python", action="append", choices=PYTHONS, help="only this Python (repeatable)")
     parser.add_argument("--platform", action="append", choices=list(PLATFORMS), help="only this platform (repeatable)")
-    parser.add_argument("--requirements", type=Path, default=ROOT / "requirements.txt")
+    parser.add_argument("--requirements", type=Path, default=ROOT / "requirements-dev.txt",
+                        help="default: requirements-dev.txt, which includes requirements.txt")
     args = parser.parse_args()
     pythons, platforms, wanted = args.python or PYTHONS, args.platform or list(PLATFORMS), pins(args.requirements)
     cells = [(python, platform) for platform in platforms for python in pythons]

@@ -116,3 +116,12 @@ def test_a_finding_without_evidence_cannot_tell():
     assert Finding.of("V", "Build, release, run", [ok("V.o", "fine"), unknown("V.u", "?")]).verdict.value == \
         "cannot tell"
     assert Finding.of("V", "Build, release, run", [ok("V.o", "fine"), note("V.n", "aside")]).verdict.value == "pass"
+
+
+def test_a_cut_headline_closes_the_command_it_cuts():
+    from workshop.audit.scoreboard import cut, literal_html
+
+    text = "the web process is Django's development server: `python manage.py runserver 127.0.0.1:$PORT --noreload`"
+    short = cut(text, 80)
+    assert short.endswith("`...") and short.count("`") == 2
+    assert "`" not in literal_html(short)

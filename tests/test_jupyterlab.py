@@ -28,7 +28,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+
+pytest.importorskip("playwright", reason="Playwright is not installed: ./run.sh test installs requirements-dev.txt")
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
 
 from workshop.processes import Background, free_port, http_get, owned_processes, stop_owned
 
@@ -213,14 +215,12 @@ class DollarsTypesetAsMaths(AssertionError):
     """Text between two `$` in an output was typeset by MathJax instead of shown as it is."""
 
 
-@pytest.mark.xfail(strict=True, raises=DollarsTypesetAsMaths, reason=(
-    "the scoreboard's HTML shows command text outside <code>, so MathJax typesets `$PORT ... :$PORT`: "
-    "fixed in the audit's scoreboard on another branch; remove this mark when it is merged"))
 def test_the_scoreboard_shows_PORT_literally(lab: dict, page: Page) -> None:
     with step(page, "5-the-scoreboard"):
         page.get_by_role("tab", name=LESSON.name).click()
-        scoreboard = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output", has_text="Procfile:2").last
-        row = scoreboard.locator("li", has_text="the web process binds")
+        scoreboard = page.locator(".jp-NotebookPanel:visible .jp-OutputArea-output", has_text="Port binding").last
+        row = scoreboard.locator("tr", has_text="Port binding")
+        row.locator("summary").click()  # open the row's evidence, as a learner would
         row.scroll_into_view_if_needed()
         page.wait_for_timeout(1000)  # MathJax typesets an output shortly after it is shown
         row.evaluate("element => element.scrollIntoView({block: 'center'})")  # for the screenshot

@@ -31,8 +31,11 @@ def literal_html(text: str) -> str:
 
 
 def cut(text: str, limit: int) -> str:
-    """Text cut to limit characters, with '...' when cut."""
-    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+    """Text cut to limit characters, with '...' when cut; a `quoted` span the cut opens is closed again."""
+    if len(text) <= limit:
+        return text
+    kept = text[: limit - 3].rstrip()
+    return kept + ("`" if kept.count("`") % 2 else "") + "..."
 
 
 class Scoreboard:
