@@ -55,6 +55,7 @@ class Folder:
         self.bin.mkdir()
         shutil.copy(ROOT / "run.sh", self.path / "run.sh")
         (self.path / "requirements.txt").write_text("Django==5.2.19\n")
+        (self.path / "requirements-dev.txt").write_text("-r requirements.txt\nruff==0.17.6\n")
         for tool in TOOLS:
             (self.bin / tool).symlink_to(shutil.which(tool))
 
@@ -73,7 +74,8 @@ class Folder:
         self.python("made-the-venv", version)
         self.script(self.path / ".venv" / "bin" / "python", (self.bin / "made-the-venv").read_text())
         (self.bin / "made-the-venv").unlink()
-        shutil.copy(self.path / "requirements.txt", self.path / ".venv" / "installed-requirements.txt")
+        for name in ("requirements.txt", "requirements-dev.txt"):
+            shutil.copy(self.path / name, self.path / ".venv" / f"installed-{name}")
 
     def run(self, *args: str, python: str | None = None) -> subprocess.CompletedProcess[str]:
         """Run ./run.sh with this PATH (and PYTHON=python if given)."""
@@ -97,9 +99,10 @@ def test_python3_makes_the_venv_installs_and_runs_the_tests(folder):
     folder.python("python3", "3.12.1")
     done = folder.run("test", "-q")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "pytest ran with Python 3.12.1: -m pytest -n auto --dist loadscope -q\n"
+    assert done.stdout == "pytest ran with Python 3.12.1: -m pytest -n auto --dist loadscope --report-checks -q\n"
     assert "Making the workshop's environment in .venv/ with python3 (Python 3.12.1)" in done.stderr
-    assert (folder.path / ".venv" / "pip.log").read_text() == "pip install with Python 3.12.1\n"
+    # requirements.txt, then the maintainers' requirements-dev.txt that the tests need
+    assert (folder.path / ".venv" / "pip.log").read_text() == "pip install with Python 3.12.1\n" * 2
     assert (folder.path / ".venv" / "installed-requirements.txt").exists()
 
 
