@@ -17,7 +17,7 @@ TASTING_NOTES = {
 def build_table() -> dict[str, list[str]]:
     """Build the recommendation table, one list of suggestions per roast."""
     # Loading the similarity model takes a moment.
-    time.sleep(0.3)
+    time.sleep(0.1)
     return {roast: list(notes) for roast, notes in TASTING_NOTES.items()}
 
 
