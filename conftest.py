@@ -26,6 +26,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
+import psutil
 import pytest
 from nbval.plugin import IPyNbCell, IPyNbFile
 
@@ -148,13 +149,21 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     write(f"  {'wall time of the run':60} {reference.in_checks(wall, check)}  (budget: 200 checks)")
 
 
+def described(proc: psutil.Process) -> str:
+    """The start of a process's command line, or why it can't be read (it may have exited meanwhile)."""
+    try:
+        return " ".join(proc.cmdline()[:3])
+    except psutil.Error as error:
+        return type(error).__name__
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Fail the run if any process the notebooks started is still alive; then clean up what was made here."""
     if hasattr(session.config, "workerinput"):
         return  # each xdist worker's processes are checked once, by the controller, at the very end
     left = owned_processes(workspace())
     if left:
-        names = ", ".join(f"{p.pid} {' '.join(p.cmdline()[:3])}" for p in left)
+        names = ", ".join(f"{p.pid} {described(p)}" for p in left)
         stop_owned(workspace())
         print(f"\nProcesses left running after the tests (now stopped): {names}")
         session.exitstatus = pytest.ExitCode.TESTS_FAILED

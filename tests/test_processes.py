@@ -114,6 +114,14 @@ KERNEL = textwrap.dedent(
 )
 
 
+def command_line(proc: psutil.Process) -> str:
+    """A process's command line, or '' once it has exited (it may, at any moment)."""
+    try:
+        return " ".join(proc.cmdline())
+    except psutil.Error:
+        return ""
+
+
 def test_a_killed_kernel_leaves_nothing_behind(tmp_path):
     """The kernel is SIGKILLed (as nbval does): Linux stops the children; stop_owned catches the rest."""
     (tmp_path / "spawn.py").write_text(CHILD_IN_OWN_SESSION)
@@ -126,7 +134,7 @@ def test_a_killed_kernel_leaves_nothing_behind(tmp_path):
     os.kill(kernel.pid, signal.SIGKILL)
     kernel.wait()
     if sys.platform.startswith("linux"):
-        direct = [p for p in owned_processes(tmp_path) if "spawn.py" in " ".join(p.cmdline())]
+        direct = [p for p in owned_processes(tmp_path) if "spawn.py" in command_line(p)]
         psutil.wait_procs(direct, timeout=5)
         assert all(not p.is_running() or p.status() == psutil.STATUS_ZOMBIE for p in direct)
     stop_owned(tmp_path)

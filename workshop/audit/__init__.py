@@ -14,7 +14,9 @@ source.py); a runner starts a temporary copy only to confirm what the files say 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
+import pickle
 import sys
 import tempfile
 from collections.abc import Iterable
@@ -36,14 +38,31 @@ SERVED = {"VII", "IX"}
 
 
 def at_start(working_copy: str | Path) -> Report:
-    """The verdicts, from the files alone, on a working copy as its notebook started: for Scoreboard(since=...)."""
-    from workshop.checkpoints import commit_start, state_before
+    """The verdicts, from the files alone, on a working copy as its notebook started: for Scoreboard(since=...).
+
+    They are kept beside the working copy, and made again only when what they depend on changes: the sample app,
+    the change cells of the notebooks before it, or the audit's own code."""
+    from workshop.checkpoints import SAMPLE, commit_start, replayed_notebooks, source_files, state_before
 
     kind, _, number = Path(working_copy).name.partition("-")
+    inputs = hashlib.sha256()
+    for source in (SAMPLE, Path(__file__).parent):
+        for name, data in sorted(source_files(source).items()):
+            inputs.update(name.encode() + data)
+    for other, _, notebook in replayed_notebooks():
+        if other <= number:
+            inputs.update(notebook.read_bytes())
+    kept = Path(working_copy).parent / ".starts" / f"{Path(working_copy).name}.audit"
+    if kept.is_file() and kept.read_bytes()[:64] == inputs.hexdigest().encode():
+        cached: Report = pickle.loads(kept.read_bytes()[64:])  # made by this function, in the learner's workspace
+        return cached
     with tempfile.TemporaryDirectory() as folder:
         start = state_before(number, kind, Path(folder) / Path(working_copy).name)
         commit_start(start.path, "the start")
-        return audit(start.path, run=False)
+        report = audit(start.path, run=False)
+    kept.parent.mkdir(parents=True, exist_ok=True)
+    kept.write_bytes(inputs.hexdigest().encode() + pickle.dumps(report))
+    return report
 
 
 def audit(
