@@ -1,4 +1,4 @@
-"""The audit's code passes ruff (lint and format) and mypy, with the pinned versions and pyproject.toml's settings."""
+"""The helper package passes ruff (lint and format) and mypy, with the pinned versions and pyproject.toml's settings."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHECKED = ["workshop/audit"]
+CHECKED = ["workshop"]
 
 
 @pytest.mark.parametrize("command", [

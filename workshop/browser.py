@@ -15,15 +15,16 @@ class Browser:
         self.site = site.rstrip("/")
         self.cookies = CookieJar()
         # Never through a proxy: the workshop's sites all run on this machine.
-        self.opener = urllib.request.build_opener(urllib.request.ProxyHandler({}),
-                                                  urllib.request.HTTPCookieProcessor(self.cookies))
+        self.opener = urllib.request.build_opener(
+            urllib.request.ProxyHandler({}), urllib.request.HTTPCookieProcessor(self.cookies)
+        )
 
     def get(self, path: str) -> tuple[int, str]:
         """Fetch the page at path; return the status code and the body as text."""
         return self.send(urllib.request.Request(self.site + path))
 
     def post(self, path: str, fields: dict[str, str]) -> tuple[int, str]:
-        """Submit a form to path with Django's CSRF token from the cookie; return the status and the page it leads to."""
+        """Submit a form to path with Django's CSRF token from the cookie; return the status and the page reached."""
         token = next((cookie.value for cookie in self.cookies if cookie.name == "csrftoken"), "")
         data = urllib.parse.urlencode({"csrfmiddlewaretoken": token, **fields}).encode()
         return self.send(urllib.request.Request(self.site + path, data=data))

@@ -35,9 +35,12 @@ GENERATED = ["__pycache__", "*.pyc", "db.sqlite3", "*.log", ".workshop", ".git"]
 
 #: Who makes the commit of a starting state, and when: fixed, so that it is the same commit everywhere.
 START_COMMITTER = {
-    "GIT_AUTHOR_NAME": "Twelve-Factor Django workshop", "GIT_AUTHOR_EMAIL": "workshop@example.invalid",
-    "GIT_COMMITTER_NAME": "Twelve-Factor Django workshop", "GIT_COMMITTER_EMAIL": "workshop@example.invalid",
-    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00+00:00", "GIT_COMMITTER_DATE": "2026-01-01T00:00:00+00:00",
+    "GIT_AUTHOR_NAME": "Twelve-Factor Django workshop",
+    "GIT_AUTHOR_EMAIL": "workshop@example.invalid",
+    "GIT_COMMITTER_NAME": "Twelve-Factor Django workshop",
+    "GIT_COMMITTER_EMAIL": "workshop@example.invalid",
+    "GIT_AUTHOR_DATE": "2026-01-01T00:00:00+00:00",
+    "GIT_COMMITTER_DATE": "2026-01-01T00:00:00+00:00",
 }
 
 #: Folders holding notebooks that change the project, in the order they are replayed for a lesson.
@@ -142,7 +145,10 @@ def checkpoint(lesson: str, dest: Path) -> Path:
         state_before(lesson, "lesson", Path(dest))
     else:
         raise ValueError(f"LESSON must be a two-digit lesson number like 02, or 'final'; got {lesson!r}")
-    commit_start(Path(dest), f"The project at the start of lesson {lesson}" if lesson != "final" else "The project after the last lesson")
+    commit_start(
+        Path(dest),
+        f"The project at the start of lesson {lesson}" if lesson != "final" else "The project after the last lesson",
+    )
     return Path(dest)
 
 
@@ -158,7 +164,7 @@ def existing() -> str:
 
 
 def start(notebook: str) -> Project:
-    """Reset this notebook's working copy to its starting state, e.g. start("lesson 02"), keeping the learner's changes."""
+    """Reset this notebook's working copy to its start, e.g. start("lesson 02"), keeping the learner's changes."""
     kind, _, number = notebook.partition(" ")
     if kind not in FOLDERS or not re.fullmatch(r"\d\d", number):
         raise WorkshopError(f'Say which notebook this is, like "lesson 02" or "exercise 03"; got {notebook!r}.')
@@ -179,8 +185,14 @@ def start(notebook: str) -> Project:
 
 def git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
     """Run git in folder and return what it printed; stop with its message if it fails."""
-    done = subprocess.run(["git", "-c", "commit.gpgsign=false", *args], cwd=folder, capture_output=True, text=True,
-                          env={**os.environ, **START_COMMITTER, **(env or {})})
+    done = subprocess.run(
+        ["git", "-c", "commit.gpgsign=false", *args],
+        check=False,
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **START_COMMITTER, **(env or {})},
+    )
     if done.returncode != 0:
         raise WorkshopError(f"`git {' '.join(args)}` failed in {display_path(folder)}: {done.stderr.strip()}")
     return done.stdout.strip()
@@ -189,7 +201,7 @@ def git(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
 def has_git() -> bool:
     """Whether a working git is installed."""
     try:
-        return subprocess.run(["git", "--version"], capture_output=True).returncode == 0
+        return subprocess.run(["git", "--version"], check=False, capture_output=True).returncode == 0
     except OSError:
         return False
 
@@ -224,8 +236,9 @@ def make_repository(dest: Path) -> None:
     git(dest, "init", "--quiet")
     git(dest, "symbolic-ref", "HEAD", "refs/heads/main")
     (dest / ".git" / "info").mkdir(exist_ok=True)
-    (dest / ".git" / "info" / "exclude").write_text("# Made by running the app or by the notebooks\n"
-                                                    + "\n".join(p for p in GENERATED if p != ".git") + "\n")
+    (dest / ".git" / "info" / "exclude").write_text(
+        "# Made by running the app or by the notebooks\n" + "\n".join(p for p in GENERATED if p != ".git") + "\n"
+    )
 
 
 def keep_changes(dest: Path, number: str, kind: str) -> tuple[str, str]:
@@ -249,25 +262,44 @@ def keep_changes(dest: Path, number: str, kind: str) -> tuple[str, str]:
     if not has_git():
         copy = dest.parent / ".saved" / f"{dest.name}-{stamp}"
         shutil.copytree(dest, copy, ignore=ignore_generated)
-        return (f"Your changes are kept in {display_path(copy)}/. To bring them back, in a terminal:\n"
-                f"    cp -R {display_path(copy)}/. {display_path(dest)}/"), ""
+        return (
+            f"Your changes are kept in {display_path(copy)}/. To bring them back, in a terminal:\n"
+            f"    cp -R {display_path(copy)}/. {display_path(dest)}/"
+        ), ""
     make_repository(dest)
     index = {"GIT_INDEX_FILE": str(dest / ".git" / "workshop-saved-index")}
     Path(index["GIT_INDEX_FILE"]).unlink(missing_ok=True)
     names = "\n".join(source_files(dest))
-    subprocess.run(["git", "add", "--force", "--pathspec-from-file=-"], cwd=dest, input=names, text=True,
-                   env={**os.environ, **index}, check=True, capture_output=True)
+    subprocess.run(
+        ["git", "add", "--force", "--pathspec-from-file=-"],
+        cwd=dest,
+        input=names,
+        text=True,
+        env={**os.environ, **index},
+        check=True,
+        capture_output=True,
+    )
     tree = git(dest, "write-tree", env=index)
     Path(index["GIT_INDEX_FILE"]).unlink()
-    saved = [line.split() for line in git(dest, "for-each-ref", "refs/heads/saved/", "--format=%(refname:short) %(tree)").splitlines()]
+    saved = [
+        line.split()
+        for line in git(dest, "for-each-ref", "refs/heads/saved/", "--format=%(refname:short) %(tree)").splitlines()
+    ]
     branch = next((name for name, other in saved if other == tree), "")
     if not branch:
         branch = f"saved/{stamp}"
         now = dict.fromkeys(("GIT_AUTHOR_DATE", "GIT_COMMITTER_DATE"), time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-        has_head = subprocess.run(["git", "rev-parse", "--verify", "--quiet", "HEAD"], cwd=dest, capture_output=True).returncode == 0
+        has_head = (
+            subprocess.run(
+                ["git", "rev-parse", "--verify", "--quiet", "HEAD"], check=False, cwd=dest, capture_output=True
+            ).returncode
+            == 0
+        )
         parent = ["-p", "HEAD"] if has_head else []
         message = f"Your changes, kept when {dest.name} was started again"
         commit = git(dest, "commit-tree", tree, *parent, "-m", message, env=now)
         git(dest, "update-ref", f"refs/heads/{branch}", commit)
-    return (f"Your changes are kept in the git branch {branch}. To bring them back, in a terminal:\n"
-            f"    git -C {display_path(dest)} restore --source={branch} ."), branch
+    return (
+        f"Your changes are kept in the git branch {branch}. To bring them back, in a terminal:\n"
+        f"    git -C {display_path(dest)} restore --source={branch} ."
+    ), branch

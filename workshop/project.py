@@ -8,6 +8,7 @@ import re
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from workshop import processes
 from workshop.errors import WorkshopError
@@ -31,11 +32,11 @@ URL_PASSWORD = re.compile(r"(?P<before>://[^:/@\s]*:)(?P<value>[^@\s]+)(?P<after
 def hide_secrets(text: str) -> str:
     """Replace every literal secret-looking assignment, and every password in a URL (but the
     placeholder `password` of an example URL), with a note of its length."""
-    text = SECRET_LITERAL.sub(
-        lambda m: f"{m['name']}{m['q']}<hidden: {len(m['value'])} characters>{m['q']}", text
-    )
+    text = SECRET_LITERAL.sub(lambda m: f"{m['name']}{m['q']}<hidden: {len(m['value'])} characters>{m['q']}", text)
     return URL_PASSWORD.sub(
-        lambda m: m[0] if m["value"] == "password" else f"{m['before']}<hidden: {len(m['value'])} characters>{m['after']}",
+        lambda m: (
+            m[0] if m["value"] == "password" else f"{m['before']}<hidden: {len(m['value'])} characters>{m['after']}"
+        ),
         text,
     )
 
@@ -46,17 +47,17 @@ def coloured_diff(before: str, after: str, name: str, other: str | None = None, 
     for line in difflib.unified_diff(
         before.splitlines(), after.splitlines(), f"a/{name}", f"b/{other or name}", n=context, lineterm=""
     ):
-        line = hide_secrets(line)
-        if line.startswith(("---", "+++")):
-            lines.append(line)
-        elif line.startswith("-"):
-            lines.append(f"{RED}{line}{RESET}")
-        elif line.startswith("+"):
-            lines.append(f"{GREEN}{line}{RESET}")
-        elif line.startswith("@@"):
-            lines.append(f"{CYAN}{line}{RESET}")
+        shown = hide_secrets(line)
+        if shown.startswith(("---", "+++")):
+            lines.append(shown)
+        elif shown.startswith("-"):
+            lines.append(f"{RED}{shown}{RESET}")
+        elif shown.startswith("+"):
+            lines.append(f"{GREEN}{shown}{RESET}")
+        elif shown.startswith("@@"):
+            lines.append(f"{CYAN}{shown}{RESET}")
         else:
-            lines.append(line)
+            lines.append(shown)
     return "\n".join(lines)
 
 
@@ -87,8 +88,10 @@ class Project:
         if target == root:
             raise WorkshopError(f"{name!r} is the working copy itself; give a file or folder inside it.")
         if not target.is_relative_to(root):
-            raise WorkshopError(f"{name} is outside the working copy {display_path(root)}/: "
-                                "the workshop's helpers only touch files inside it.")
+            raise WorkshopError(
+                f"{name} is outside the working copy {display_path(root)}/: "
+                "the workshop's helpers only touch files inside it."
+            )
         return self.path / name
 
     def read(self, name: str) -> str:
@@ -157,14 +160,17 @@ class Project:
         if count > 1:
             raise WorkshopError(f"{name} holds the text to replace {count} times; this step expects it once.")
         near = typo or nearest(text, old, avoid=new, cutoff=0.6)
-        where = f"The nearest is line {near[0]}: {hide_secrets(near[1]).strip()!r}" if near else "Nothing there comes close"
+        where = (
+            f"The nearest is line {near[0]}: {hide_secrets(near[1]).strip()!r}" if near else "Nothing there comes close"
+        )
         raise WorkshopError(
-            f"{name} holds neither the text this step changes, {hide_secrets(first_line(old))!r}, nor its change. {where}.\n"
+            f"{name} holds neither the text this step changes, {hide_secrets(first_line(old))!r}, "
+            f"nor its change. {where}.\n"
             "If you edited it by hand, make it match the cell; to start the lesson over, run its first cell again."
         )
 
     def replace_line(self, name: str, start: str, new: str) -> None:
-        """Replace the one line that starts with start by the line new (for a line whose rest, a secret, is never shown)."""
+        """Replace the one line starting with start by the line new (for a line whose rest, a secret, is not shown)."""
         text = self.read(name)
         lines = text.splitlines(keepends=True)
         found = [index for index, line in enumerate(lines) if line.startswith(start)]
@@ -175,10 +181,15 @@ class Project:
         elif not found and any(line.rstrip("\n") == new for line in lines):
             print(f"{name}: already changed, nothing to do")
         elif found:
-            raise WorkshopError(f"{name} has {len(found)} lines starting with {hide_secrets(start)!r}; this step expects one.")
+            raise WorkshopError(
+                f"{name} has {len(found)} lines starting with {hide_secrets(start)!r}; this step expects one."
+            )
         else:
-            raise WorkshopError(f"{name} has no line starting with {hide_secrets(start)!r}, nor the line {hide_secrets(new)!r}. If you edited it "
-                                "by hand, make it match the cell; to start the lesson over, run its first cell again.")
+            raise WorkshopError(
+                f"{name} has no line starting with {hide_secrets(start)!r}, nor the line {hide_secrets(new)!r}. "
+                "If you edited it "
+                "by hand, make it match the cell; to start the lesson over, run its first cell again."
+            )
 
     def append(self, name: str, text: str) -> None:
         """Add text at the end of a file and show the diff, or say it is there already."""
@@ -187,8 +198,10 @@ class Project:
             print(f"{name}: already added, nothing to do")
             return
         if first_line(text) in before:
-            raise WorkshopError(f"{name} holds {first_line(text)!r}, but not as this step adds it. If you typed it "
-                                "yourself, make it match the cell, or remove it to let the cell add it.")
+            raise WorkshopError(
+                f"{name} holds {first_line(text)!r}, but not as this step adds it. If you typed it "
+                "yourself, make it match the cell, or remove it to let the cell add it."
+            )
         after = before.rstrip("\n") + "\n" + text
         self.file(name).write_text(after)
         print(coloured_diff(before, after, name))
@@ -204,8 +217,10 @@ class Project:
             print(f"{new}: already moved from {old}, nothing to do")
         else:
             state = "both exist" if source.exists() else "neither exists"
-            raise WorkshopError(f"Can't move {old} to {new}: {state}. Look in the file browser, "
-                                "or run the lesson's first cell again to start over.")
+            raise WorkshopError(
+                f"Can't move {old} to {new}: {state}. Look in the file browser, "
+                "or run the lesson's first cell again to start over."
+            )
 
     def delete(self, name: str) -> None:
         """Delete a file or a folder of the working copy, or say it is deleted already."""
@@ -223,7 +238,7 @@ class Project:
             return
         print(f"$ rm {'-r ' if folder else ''}{name}")
 
-    def run(self, command: str, **options) -> None:
+    def run(self, command: str, **options: Any) -> None:
         """Run a shell command in the working copy as a learner would in a terminal (see processes.run)."""
         processes.run(command, self.path, exported=self.exported, **options)
 
@@ -255,7 +270,7 @@ def first_line(text: str) -> str:
 def first_difference(mine: str, wanted: str) -> str:
     """Where two texts first differ, as a line number and both lines, secrets hidden."""
     a, b = mine.splitlines(), wanted.splitlines()
-    for number, (x, y) in enumerate(zip(a, b), 1):
+    for number, (x, y) in enumerate(zip(a, b, strict=False), 1):
         if x != y:
             return f"line {number} is {hide_secrets(x).strip()!r} in yours, {hide_secrets(y).strip()!r} in the step's"
     shorter, longer = ("yours", "the step's") if len(a) < len(b) else ("the step's", "yours")
@@ -269,7 +284,7 @@ def nearest(text: str, old: str, avoid: str = "", cutoff: float = 0.8) -> tuple[
     size = max(1, len(old.splitlines()))
     for index in range(len(lines)):
         window = "".join(lines[index : index + size])
-        if avoid and (avoid in window or window.strip() and window.strip() in avoid):
+        if avoid and (avoid in window or (window.strip() and window.strip() in avoid)):
             continue
         score = partial_ratio(old, window)
         if score >= cutoff and (best is None or score > best[0]):

@@ -35,6 +35,6 @@ def in_checks(seconds: float, check: float) -> str:
 
 def describe(before: float, after: float) -> str:
     """The reference measured before and after a run, and the check used for the run (their mean)."""
-    return (f"1 check = a bare `manage.py check`: {before:.2f} s before, {after:.2f} s after "
-            f"(a good hour: {GOOD_HOUR} s)")
-
+    return (
+        f"1 check = a bare `manage.py check`: {before:.2f} s before, {after:.2f} s after (a good hour: {GOOD_HOUR} s)"
+    )

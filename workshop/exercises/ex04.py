@@ -82,7 +82,9 @@ def settings_for(project: Project, environments: list[dict[str, str]]) -> list[t
         results = json.loads(done.stdout.strip().splitlines()[-1])
     except (IndexError, ValueError):
         return [(None, last_line(done.stderr))] * len(environments)
-    return [(r.get("settings"), hide_secrets(r.get("error", "").removeprefix("django.core.exceptions."))) for r in results]
+    return [
+        (r.get("settings"), hide_secrets(r.get("error", "").removeprefix("django.core.exceptions."))) for r in results
+    ]
 
 
 def with_url(value: str | None) -> dict[str, str]:
@@ -97,7 +99,8 @@ def typed_in_hints(project: Project) -> list[str]:
     if not typed:
         return []
     names = ", ".join(typed)
-    where = f"{'is' if len(typed) == 1 else 'are'} still typed into shop/settings.py (line {literal_line(project, typed[0])})."
+    line = literal_line(project, typed[0])
+    where = f"{'is' if len(typed) == 1 else 'are'} still typed into shop/settings.py (line {line})."
     first = f"{names} {where}" if len(names) + len(where) < 96 else f"{names}\n  {where}"
     return [f"{first}\n  Set the six mail settings from {FROM_EMAIL_URL}."]
 
@@ -106,7 +109,9 @@ def load_hint(error: str) -> str:
     """The hint when the settings do not load with the check's own EMAIL_URL."""
     if "cannot import name 'mail_server'" in error:
         return "shop/settings.py imports mail_server from shop.env, which has none yet: write it in shop/env.py."
-    return f"The settings do not load with every variable set (EMAIL_URL: the check's own, not your .env's):\n  `{error}`"
+    return (
+        f"The settings do not load with every variable set (EMAIL_URL: the check's own, not your .env's):\n  `{error}`"
+    )
 
 
 def value_hints(found: dict) -> list[str]:
@@ -114,32 +119,46 @@ def value_hints(found: dict) -> list[str]:
     wrong = [name for name, wanted in MAIL_FROM_PROBE.items() if found[name] != wanted]
     unset = [name for name in wrong if found[name] is None]
     if unset:
-        return [f"{', '.join(unset)}\n  {'is' if len(unset) == 1 else 'are'} no longer set in shop/settings.py, and Django "
-                f"sends mail with {'it' if len(unset) == 1 else 'them'}:\n  set the six mail settings from {FROM_EMAIL_URL}."]
+        return [
+            f"{', '.join(unset)}\n  {'is' if len(unset) == 1 else 'are'} no longer set in shop/settings.py, "
+            f"and Django sends mail with {'it' if len(unset) == 1 else 'them'}:\n"
+            f"  set the six mail settings from {FROM_EMAIL_URL}."
+        ]
     swapped = [name for name in wrong if found[name] in MAIL_FROM_PROBE.values() and found[name] is not True]
     if swapped:
-        return [f"{WITH_THE_CHECKS_URL} {', '.join(swapped)}\n"
-                "  get another setting's value: assign the six in the order mail_server() returns them."]
+        return [
+            f"{WITH_THE_CHECKS_URL} {', '.join(swapped)}\n"
+            "  get another setting's value: assign the six in the order mail_server() returns them."
+        ]
     hints = []
     for name in wrong:
         value = found[name]
         if name == "EMAIL_PORT" and value == "2525":
-            hints.append(f"{WITH_THE_CHECKS_URL} EMAIL_PORT is the text '2525':\n"
-                         "  Django needs a number, and url.port is one already.")
+            hints.append(
+                f"{WITH_THE_CHECKS_URL} EMAIL_PORT is the text '2525':\n"
+                "  Django needs a number, and url.port is one already."
+            )
         elif name == "EMAIL_USE_TLS":
-            hints.append(f"{WITH_THE_CHECKS_URL} an smtp+tls:// URL, EMAIL_USE_TLS is {value!r}:\n"
-                         "  TLS is on for smtp+tls://, off for smtp://.")
+            hints.append(
+                f"{WITH_THE_CHECKS_URL} an smtp+tls:// URL, EMAIL_USE_TLS is {value!r}:\n"
+                "  TLS is on for smtp+tls://, off for smtp://."
+            )
         elif name in ("EMAIL_HOST_USER", "EMAIL_HOST_PASSWORD") and isinstance(value, str) and "%" in value:
-            hints.append(f"{WITH_THE_CHECKS_URL} {name} is still percent-encoded:\n"
-                         "  decode it with urllib.parse.unquote().")
+            hints.append(
+                f"{WITH_THE_CHECKS_URL} {name} is still percent-encoded:\n  decode it with urllib.parse.unquote()."
+            )
         elif name == "EMAIL_HOST_PASSWORD" and value == PROBE_ENV.get("EMAIL_HOST_PASSWORD"):
-            hints.append("EMAIL_HOST_PASSWORD still comes from the variable EMAIL_HOST_PASSWORD:\n"
-                         f"  the password is part of EMAIL_URL now; take it from {FROM_EMAIL_URL}.")
+            hints.append(
+                "EMAIL_HOST_PASSWORD still comes from the variable EMAIL_HOST_PASSWORD:\n"
+                f"  the password is part of EMAIL_URL now; take it from {FROM_EMAIL_URL}."
+            )
         elif name == "EMAIL_HOST_PASSWORD":
             hints.append(f"{WITH_THE_CHECKS_URL}\n  EMAIL_HOST_PASSWORD is not the password in it.")
         else:
-            hints.append(f"{WITH_THE_CHECKS_URL} {name} is {value!r},\n"
-                         f"  not {MAIL_FROM_PROBE[name]!r} as in smtp+tls://user:password@mail.probe.example:2525.")
+            hints.append(
+                f"{WITH_THE_CHECKS_URL} {name} is {value!r},\n"
+                f"  not {MAIL_FROM_PROBE[name]!r} as in smtp+tls://user:password@mail.probe.example:2525."
+            )
     return hints
 
 
@@ -149,10 +168,14 @@ def plain_hints(found: dict | None, error: str) -> list[str]:
         return [f"With EMAIL_URL={PLAIN_URL} (no login, no TLS) the settings do not load:\n  `{error}`"]
     hints = []
     if found["EMAIL_USE_TLS"]:
-        hints.append(f"With EMAIL_URL={PLAIN_URL}, EMAIL_USE_TLS is {found['EMAIL_USE_TLS']!r}: TLS is for smtp+tls:// only.")
+        hints.append(
+            f"With EMAIL_URL={PLAIN_URL}, EMAIL_USE_TLS is {found['EMAIL_USE_TLS']!r}: TLS is for smtp+tls:// only."
+        )
     if found["EMAIL_HOST_USER"] or found["EMAIL_HOST_PASSWORD"]:
-        hints.append(f"With EMAIL_URL={PLAIN_URL}, a URL with no login,\n"
-                     "  EMAIL_HOST_USER and EMAIL_HOST_PASSWORD must be empty.")
+        hints.append(
+            f"With EMAIL_URL={PLAIN_URL}, a URL with no login,\n"
+            "  EMAIL_HOST_USER and EMAIL_HOST_PASSWORD must be empty."
+        )
     if (found["EMAIL_BACKEND"], found["EMAIL_HOST"], found["EMAIL_PORT"]) != (SMTP, "mail.probe.example", 2526):
         hints.append(f"With EMAIL_URL={PLAIN_URL}, the backend, host or port is not the URL's.")
     return hints
@@ -165,22 +188,35 @@ def strict_hints(missing: tuple, empty: tuple, not_mail: dict[str, tuple]) -> li
     cases += [(f"With EMAIL_URL={value} ({what})", not_mail[value]) for value, what in NOT_MAIL_URLS.items()]
     for problem, (found, error) in cases:
         if found is not None and problem.startswith("Without"):
-            hints.append(f"{problem} the settings still load: a default is left in.\n"
-                         "  Read it with present(), which stops the app.")
+            hints.append(
+                f"{problem} the settings still load: a default is left in.\n"
+                "  Read it with present(), which stops the app."
+            )
         elif found is not None:
-            hints.append(f"{problem} the settings still load:\n  stop the app with ImproperlyConfigured, naming EMAIL_URL.")
+            hints.append(
+                f"{problem} the settings still load:\n  stop the app with ImproperlyConfigured, naming EMAIL_URL."
+            )
         elif error.startswith("ImproperlyConfigured") and "EMAIL_URL" not in error:
-            hints.append(f"{problem} the app stops with\n  `{error}`,\n"
-                         "  which does not name EMAIL_URL: say which variable is wrong, and what it expects.")
+            hints.append(
+                f"{problem} the app stops with\n  `{error}`,\n"
+                "  which does not name EMAIL_URL: say which variable is wrong, and what it expects."
+            )
         elif not error.startswith("ImproperlyConfigured"):
-            fix = ("Catch the ValueError that url.port raises, and raise\n  ImproperlyConfigured"
-                   if error.startswith("ValueError") else "Raise ImproperlyConfigured")
-            hints.append(f"{problem} the app stops with\n  `{error}`,\n"
-                         f"  which does not say what is wrong. {fix} with a message that names EMAIL_URL.")
+            fix = (
+                "Catch the ValueError that url.port raises, and raise\n  ImproperlyConfigured"
+                if error.startswith("ValueError")
+                else "Raise ImproperlyConfigured"
+            )
+            hints.append(
+                f"{problem} the app stops with\n  `{error}`,\n"
+                f"  which does not say what is wrong. {fix} with a message that names EMAIL_URL."
+            )
     (_, missing_error), (_, malformed_error) = missing, not_mail["mail.probe.example"]
     if missing_error and missing_error == malformed_error:
-        hints.append(f"Without EMAIL_URL the app says what it says for a malformed URL:\n  `{missing_error}`\n"
-                     "  Read the variable with present(), which says that it is not set.")
+        hints.append(
+            f"Without EMAIL_URL the app says what it says for a malformed URL:\n  `{missing_error}`\n"
+            "  Read the variable with present(), which says that it is not set."
+        )
     return hints
 
 
@@ -202,8 +238,10 @@ def mail_setting_hints(project: Project) -> list[str]:
     if console is None:
         hints.append(f"With EMAIL_URL=consolemail:// the settings do not load:\n  `{console_error}`")
     elif console["EMAIL_BACKEND"] != CONSOLE:
-        hints.append(f"With EMAIL_URL=consolemail:// mail does not go to the console:\n  EMAIL_BACKEND must be {CONSOLE}.")
-    hints += strict_hints(missing, empty, dict(zip(NOT_MAIL_URLS, rest)))
+        hints.append(
+            f"With EMAIL_URL=consolemail:// mail does not go to the console:\n  EMAIL_BACKEND must be {CONSOLE}."
+        )
+    hints += strict_hints(missing, empty, dict(zip(NOT_MAIL_URLS, rest, strict=False)))
     if development and not hints:
         hints += development_hints(*rest[len(NOT_MAIL_URLS)])
     return hints
@@ -214,8 +252,10 @@ def development_hints(found: dict | None, error: str) -> list[str]:
     if found is None:
         return [f"EMAIL_URL in .env is refused by your settings: `{error}`"]
     if found["EMAIL_BACKEND"] == SMTP and found["EMAIL_HOST"] not in LOCAL_HOSTS:
-        return [f"EMAIL_URL in .env sends mail to {found['EMAIL_HOST']}. In development, print it (consolemail://)\n"
-                "  or catch it on your machine (smtp://127.0.0.1:1025); point it at a real server only to try one."]
+        return [
+            f"EMAIL_URL in .env sends mail to {found['EMAIL_HOST']}. In development, print it (consolemail://)\n"
+            "  or catch it on your machine (smtp://127.0.0.1:1025); point it at a real server only to try one."
+        ]
     return []
 
 
@@ -227,10 +267,14 @@ def mail_env_hints(project: Project) -> list[str]:
     hints += [hint for hint in dotenv_hints(project, "EMAIL_URL") if not hint.startswith("EMAIL_URL is missing")]
     hints += example_hints(project, "EMAIL_URL")
     if "EMAIL_HOST_PASSWORD" not in READ_BY_SETTINGS.findall(text_of(project, "shop/settings.py")):
-        stale = [name for name in (".env", ".env.example") if re.search(r"(?m)^EMAIL_HOST_PASSWORD=", text_of(project, name))]
+        stale = [
+            name for name in (".env", ".env.example") if re.search(r"(?m)^EMAIL_HOST_PASSWORD=", text_of(project, name))
+        ]
         if stale:
-            hints.append(f"The settings no longer read EMAIL_HOST_PASSWORD: remove it from {' and '.join(stale)}.\n"
-                         "  The password is part of EMAIL_URL now.")
+            hints.append(
+                f"The settings no longer read EMAIL_HOST_PASSWORD: remove it from {' and '.join(stale)}.\n"
+                "  The password is part of EMAIL_URL now."
+            )
     return hints
 
 
@@ -241,5 +285,9 @@ def check_04(project: Project) -> None:
         done = run_python(project, ["-m", "honcho", "run", "python", "manage.py", "check"], {})
         if done.returncode != 0:
             hints.append(f"`honcho run python manage.py check` fails: `{last_line(done.stdout + done.stderr)}`")
-    report(project, hints, "The mail server is an attached resource: mail_server() reads EMAIL_URL strictly,\n"
-           "  .env sets it for development, and .env.example documents it. Well done!")
+    report(
+        project,
+        hints,
+        "The mail server is an attached resource: mail_server() reads EMAIL_URL strictly,\n"
+        "  .env sets it for development, and .env.example documents it. Well done!",
+    )
