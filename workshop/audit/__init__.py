@@ -38,10 +38,11 @@ SERVED = {"VII", "IX"}
 
 
 def at_start(working_copy: str | Path) -> Report:
-    """The verdicts, from the files alone, on a working copy as its notebook started: for Scoreboard(since=...).
+    """The twelve verdicts, from the files alone, on a working copy as its notebook started: for Scoreboard(since=...).
 
-    They are kept beside the working copy, and made again only when what they depend on changes: the sample app,
-    the change cells of the notebooks before it, or the audit's own code."""
+    The deploy check, which only a run can judge, is left out. The verdicts are kept beside the working copy, and
+    made again only when what they depend on changes: the sample app, the change cells of the notebooks before it,
+    or the audit's own code."""
     from workshop.checkpoints import SAMPLE, commit_start, replayed_notebooks, source_files, state_before
 
     kind, _, number = Path(working_copy).name.partition("-")
@@ -59,7 +60,7 @@ def at_start(working_copy: str | Path) -> Report:
     with tempfile.TemporaryDirectory() as folder:
         start = state_before(number, kind, Path(folder) / Path(working_copy).name)
         commit_start(start.path, "the start")
-        report = audit(start.path, run=False)
+        report = Report(audit(start.path, run=False))
     kept.parent.mkdir(parents=True, exist_ok=True)
     kept.write_bytes(inputs.hexdigest().encode() + pickle.dumps(report))
     return report
