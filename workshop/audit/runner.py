@@ -290,7 +290,9 @@ facts = {"django": django.get_version(), "debug": bool(s.DEBUG),
          "databases": {a: {k: str(d.get(k, "")) for k in ("ENGINE", "NAME", "HOST")} for a, d in s.DATABASES.items()},
          "caches": {a: {k: str(d.get(k, "")) for k in ("BACKEND", "LOCATION")} for a, d in s.CACHES.items()}}
 messages = checks.run_checks(include_deployment_checks=True)
-facts["checks"] = [{"id": m.id or "", "level": m.level, "msg": str(m.msg)} for m in messages if not m.is_silenced()]
+# Django keeps its checks in a set, so their order changes from run to run; `manage.py check` sorts, and so do we.
+facts["checks"] = sorted(({"id": m.id or "", "level": m.level, "msg": str(m.msg)} for m in messages
+                          if not m.is_silenced()), key=lambda c: (c["id"], c["msg"]))
 def handlers(name):
     found, logger = [], logging.getLogger(name)
     while logger is not None:
