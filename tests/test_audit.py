@@ -573,3 +573,13 @@ def test_a_run_never_takes_the_auditors_own_environment(ran):
     starts = next(e.text for e in report[2].evidence if e.id == "III.run-starts")
     assert "SENTRY_DSN" not in starts and "DEBUG=False" in starts and starts.endswith("DJANGO_SETTINGS_MODULE=config.settings")
 
+
+
+def test_the_deploy_checks_messages_come_in_one_order_run_after_run(tmp_path):
+    # Django keeps its checks in a set, so they run in a different order in each process; shown unsorted,
+    # a stored scoreboard would differ from the same project's scoreboard the next time.
+    subprocess.run([sys.executable, "-m", "django", "startproject", "mysite", str(tmp_path)], check=True)
+    deploy = audit(tmp_path, only=["deploy"]).extra[0]
+    shown = [e.id for e in deploy.evidence]
+    assert len(shown) >= 4 and all(i.startswith("deploy.security.W") for i in shown), shown
+    assert shown == sorted(shown)
