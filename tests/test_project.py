@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
+from workshop.checkpoints import commit_start, make_repository
 from workshop.errors import WorkshopError
 from workshop.project import Project, hide_secrets
 
@@ -145,6 +148,20 @@ def test_delete_three_states(project, capsys):
     assert "$ rm -r new\n" in out and out.endswith("new: already deleted, nothing to do\n")
     with pytest.raises(WorkshopError, match="did you mean settings.py"):
         project.delete("setings.py")
+
+
+def test_a_folder_deleted_by_hand_is_deleted_even_beside_a_file_of_a_similar_name(project, capsys):
+    # Lesson 02: `mv shop/settings/dev.py shop/settings.py; rm -r shop/settings` by hand, then the cell.
+    project.file("shop/settings").mkdir(parents=True)
+    project.file("shop/settings/dev.py").write_text("DEBUG = True\n")
+    make_repository(project.path)
+    commit_start(project.path, "the lesson's start")
+    project.move("shop/settings/dev.py", "shop/settings.py")
+    shutil.rmtree(project.file("shop/settings"))
+    project.delete("shop/settings")
+    assert capsys.readouterr().out.endswith("shop/settings: already deleted, nothing to do\n")
+    with pytest.raises(WorkshopError, match="did you mean shop/settings.py"):
+        project.delete("shop/setings")  # never there: a typo
 
 
 # Nothing reaches outside the working copy.

@@ -6,6 +6,7 @@ import difflib
 import os
 import re
 import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -232,11 +233,18 @@ class Project:
             target.unlink()
         else:
             similar = difflib.get_close_matches(name, sorted(files_under(self.path)), n=1, cutoff=0.8)
-            if similar:
+            if similar and not self.at_start(name):
                 raise WorkshopError(f"There is no {name} to delete; did you mean {similar[0]}?")
             print(f"{name}: already deleted, nothing to do")
             return
         print(f"$ rm {'-r ' if folder else ''}{name}")
+
+    def at_start(self, name: str) -> bool:
+        """Whether the working copy's start commit holds this file or folder (False outside git)."""
+        if not (self.path / ".git").exists():
+            return False
+        done = subprocess.run(["git", "cat-file", "-e", f"HEAD:{name}"], cwd=self.path, capture_output=True, check=False)
+        return done.returncode == 0
 
     def run(self, command: str, **options: Any) -> None:
         """Run a shell command in the working copy as a learner would in a terminal (see processes.run)."""
