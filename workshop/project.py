@@ -243,7 +243,9 @@ class Project:
         """Whether the working copy's start commit holds this file or folder (False outside git)."""
         if not (self.path / ".git").exists():
             return False
-        done = subprocess.run(["git", "cat-file", "-e", f"HEAD:{name}"], cwd=self.path, capture_output=True, check=False)
+        done = subprocess.run(
+            ["git", "cat-file", "-e", f"HEAD:{name}"], cwd=self.path, capture_output=True, check=False
+        )
         return done.returncode == 0
 
     def run(self, command: str, **options: Any) -> None:
