@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import schedule  # noqa: E402  (the script next to this one)
+import schedule  # (the script next to this one, found through the line above)
 
 ROOT = schedule.ROOT
 GUIDE, SUMMARY = ROOT / "docs" / "instructors.md", ROOT / "docs" / "summary.md"
@@ -40,7 +40,7 @@ OPENING = 5.0  # a lesson's questions and objectives, and its key points at the 
 TOLERANCE = 0.10  # a stated time may differ from the model by this much (at least 5 minutes)
 
 WORD = re.compile(r"[\w'’.-]+")
-TAG = re.compile(r"<[^>]+>")
+SCOREBOARD_HEADLINE = re.compile(r"<strong>(\d+ of 12 factors pass[^<]*)</strong>")
 
 
 @dataclass(frozen=True)
@@ -170,8 +170,19 @@ def lessons() -> list[Lesson]:
         exercises = sorted((ROOT / "exercises").glob(f"{number}_*.ipynb"))
         exercise_path = exercises[0] if exercises else None
         solution = ROOT / "solutions" / exercise_path.name if exercise_path else None
-        found.append(Lesson(number, title, teaching, exercise, path, exercise_path, count(path),
-                            count(exercise_path, solution) if exercise_path and solution else None, key_points(path)))
+        found.append(
+            Lesson(
+                number,
+                title,
+                teaching,
+                exercise,
+                path,
+                exercise_path,
+                count(path),
+                count(exercise_path, solution) if exercise_path and solution else None,
+                key_points(path),
+            )
+        )
     return found
 
 
@@ -188,6 +199,7 @@ def off(stated: int, modelled: float) -> bool:
 
 # The blocks.
 
+
 def rates_table() -> str:
     """The model's rates, as the guide states them."""
     rows = [
@@ -196,13 +208,25 @@ def rates_table() -> str:
         ("code, read", f"{CODE_LINE * 60:.0f} s a line", "every non-blank line of every code cell"),
         ("a code cell, run", f"{CELL * 60:.0f} s", "select, Shift+Enter, wait (no cell takes more than a few seconds)"),
         ("a ✎ edit", f"{EDIT} min", "find the file, make the change, run the cell that checks it"),
-        ("a prediction", f"{PREDICTION:g} min", "a \"Your turn\": think, write it down, run, read the answer"),
+        ("a prediction", f"{PREDICTION:g} min", 'a "Your turn": think, write it down, run, read the answer'),
         ("a scoreboard", f"{SCOREBOARD:g} min", "find the highlighted rows, open one, read its evidence"),
-        ("an exercise's answer", f"{ANSWER_LINE:g} min a line", "each line the solution writes into a file, or command it types"),
+        (
+            "an exercise's answer",
+            f"{ANSWER_LINE:g} min a line",
+            "each line the solution writes into a file, or command it types",
+        ),
         ("an exercise's check", f"{CHECK_ROUND:g} min", "run it, read a ✘ and its hint, fix, run it again"),
         ("the room", f"× {ROOM}", "a room goes at the pace of its slower half"),
-        ("opening and closing", f"{OPENING:g} min", "a lesson's questions and objectives, its key points, with the room"),
-        ("tolerance", f"{TOLERANCE:.0%}, at least 5 min", "how far a stated time may be from the model (the tests check it)"),
+        (
+            "opening and closing",
+            f"{OPENING:g} min",
+            "a lesson's questions and objectives, its key points, with the room",
+        ),
+        (
+            "tolerance",
+            f"{TOLERANCE:.0%}, at least 5 min",
+            "how far a stated time may be from the model (the tests check it)",
+        ),
     ]
     return "\n".join(["| what | rate | covers |", "| --- | --- | --- |", *(f"| {a} | {b} | {c} |" for a, b, c in rows)])
 
@@ -216,16 +240,25 @@ def counts_table(all_lessons: list[Lesson]) -> str:
     ]
     total_model = total_stated = 0.0
     for lesson in all_lessons:
-        parts = [(f"[{lesson.number} · {lesson.title}](../{lesson.path.relative_to(ROOT)})", lesson.counts, lesson.teaching)]
+        parts = [
+            (f"[{lesson.number} · {lesson.title}](../{lesson.path.relative_to(ROOT)})", lesson.counts, lesson.teaching)
+        ]
         if lesson.exercise_path and lesson.exercise_counts:
-            parts.append((f"[exercise {lesson.number}](../{lesson.exercise_path.relative_to(ROOT)})",
-                          lesson.exercise_counts, lesson.exercise))
+            parts.append(
+                (
+                    f"[exercise {lesson.number}](../{lesson.exercise_path.relative_to(ROOT)})",
+                    lesson.exercise_counts,
+                    lesson.exercise,
+                )
+            )
         for name, c, stated in parts:
             model = c.minutes()
             total_model += model
             total_stated += stated
-            rows.append(f"| {name} | {c.words} | {c.edits} | {c.predictions} | {c.commands} | {c.cells} | {c.code_lines} "
-                        f"| {c.output_words} | {c.scoreboards} | {c.answer_lines or '–'} | {model:.0f} min | {stated} min |")
+            rows.append(
+                f"| {name} | {c.words} | {c.edits} | {c.predictions} | {c.commands} | {c.cells} | {c.code_lines} "
+                f"| {c.output_words} | {c.scoreboards} | {c.answer_lines or '–'} | {model:.0f} min | {stated} min |"
+            )
     rows.append(f"| **all** | | | | | | | | | | **{hours(round(total_model))}** | **{hours(round(total_stated))}** |")
     return "\n".join(rows)
 
@@ -246,13 +279,13 @@ LONGEST = 120  # minutes of work in a row, at most: a break comes before a block
 
 
 def day(start: int, blocks: list[tuple[str, int]], lunch_at: int | None = None) -> list[tuple[int, str, int]]:
-    """A day's rows (start, what, minutes): the blocks in order with breaks between them; lunch the break nearest lunch_at."""
+    """A day's rows (start, what, minutes): the blocks in order, breaks between them, lunch the one nearest lunch_at."""
     plan: list[tuple[str, int]] = []
     worked = 0
     for index, (what, minutes) in enumerate(blocks):
         plan.append((what, minutes))
         worked += minutes
-        rest = sum(m for _, m in blocks[index + 1:])
+        rest = sum(m for _, m in blocks[index + 1 :])
         if rest > BREAK and worked + blocks[index + 1][1] > LONGEST:
             plan.append(("Break", BREAK))
             worked = 0
@@ -299,11 +332,22 @@ def schedules(all_lessons: list[Lesson]) -> str:
     split = min(lesson_starts, key=lambda i: abs(sum(m for _, m in work[:i]) - sum(m for _, m in work[i:])))
     recap = ("Recap of the first half; everyone runs the next lesson's first cell", RECAP)
     first, second = day(9 * 60, [setup, *work[:split]]), day(9 * 60, [recap, *work[split:], feedback])
-    return "\n".join([
-        "**One day**", "", schedule_table(one_day), "", *([after, ""] if after else []),
-        "**Two half-days**: the first morning", "", schedule_table(first), "",
-        "the second morning", "", schedule_table(second),
-    ])
+    return "\n".join(
+        [
+            "**One day**",
+            "",
+            schedule_table(one_day),
+            "",
+            *([after, ""] if after else []),
+            "**Two half-days**: the first morning",
+            "",
+            schedule_table(first),
+            "",
+            "the second morning",
+            "",
+            schedule_table(second),
+        ]
+    )
 
 
 def times_line(lesson: Lesson) -> str:
@@ -314,24 +358,53 @@ def times_line(lesson: Lesson) -> str:
     else:
         parts.append("no exercise")
     c = lesson.counts
-    return (", ".join(parts) + f". It asks for {c.edits} ✎ edits, {c.predictions} predictions, "
-            f"and runs {c.commands} `$` commands in {c.cells} code cells.")
+    return (
+        ", ".join(parts) + f". It asks for {plural(c.edits, '✎ edit')}, {plural(c.predictions, 'prediction')}, "
+        f"and runs {plural(c.commands, '`$` command')} in {plural(c.cells, 'code cell')}."
+    )
+
+
+def plural(number: int, thing: str) -> str:
+    """ "1 code cell", "2 code cells"."""
+    return f"{number} {thing}{'s' * (number != 1)}"
+
+
+def scoreboard_headline(path: Path) -> str:
+    """The headline of the last scoreboard a notebook shows, as stored: "2 of 12 factors pass (10 fail)"."""
+    headlines = [
+        found[1]
+        for cell in cells(path)
+        if cell["cell_type"] == "code"
+        for output in cell.get("outputs", [])
+        for found in [SCOREBOARD_HEADLINE.search("".join(output.get("data", {}).get("text/html", "")))]
+        if found
+    ]
+    return headlines[-1] if headlines else ""
 
 
 def lesson_block(lesson: Lesson) -> str:
-    """A lesson's generated part of the guide: its notebook, times and key points."""
+    """A lesson's generated part of the guide: its notebook, times, scoreboard and key points."""
     links = [f"[lesson](../{lesson.path.relative_to(ROOT)})"]
     if lesson.exercise_path:
-        links += [f"[exercise](../{lesson.exercise_path.relative_to(ROOT)})",
-                  f"[solution](../solutions/{lesson.exercise_path.name})"]
-    return "\n".join([" · ".join(links), "", times_line(lesson), "", "Key points:", lesson.key_points])
+        links += [
+            f"[exercise](../{lesson.exercise_path.relative_to(ROOT)})",
+            f"[solution](../solutions/{lesson.exercise_path.name})",
+        ]
+    headline = scoreboard_headline(lesson.path)
+    board = [f"The scoreboard at its end reads **{headline}**.", ""] if headline else []
+    return "\n".join([" · ".join(links), "", times_line(lesson), "", *board, "Key points:", lesson.key_points])
 
 
 def summary_block(all_lessons: list[Lesson]) -> str:
     """The learners' summary: each lesson's key points under a link to it."""
     parts = []
     for lesson in all_lessons:
-        parts += [f"## [{lesson.number} · {lesson.title}](../{lesson.path.relative_to(ROOT)})", "", lesson.key_points, ""]
+        parts += [
+            f"## [{lesson.number} · {lesson.title}](../{lesson.path.relative_to(ROOT)})",
+            "",
+            lesson.key_points,
+            "",
+        ]
     return "\n".join(parts).rstrip()
 
 
@@ -371,8 +444,10 @@ def main() -> int:
     else:
         print(counts_table(all_lessons))
         for lesson in all_lessons:
-            for stated, c, what in ((lesson.teaching, lesson.counts, "teaching"),
-                                    (lesson.exercise, lesson.exercise_counts, "exercise")):
+            for stated, c, what in (
+                (lesson.teaching, lesson.counts, "teaching"),
+                (lesson.exercise, lesson.exercise_counts, "exercise"),
+            ):
                 if c and off(stated, c.minutes()):
                     print(f"{lesson.path.name}: states {stated} minutes {what}; the model says {c.minutes():.0f}")
     return 0
