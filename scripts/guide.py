@@ -429,7 +429,7 @@ def rewritten(path: Path, all_lessons: list[Lesson] | None = None) -> str:
     for name, body in blocks_of(path, all_lessons).items():
         begin, end = markers(name)
         if begin not in text or end not in text:
-            raise SystemExit(f"{path.relative_to(ROOT)}: no '{begin}' ... '{end}' block")
+            raise LookupError(f"{path.relative_to(ROOT)} has no '{begin}' ... '{end}' block: add those two lines")
         text = schedule.between(text, begin, end, body)
     return text
 
@@ -439,8 +439,12 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="update docs/instructors.md and docs/summary.md")
     all_lessons = lessons()
     if parser.parse_args().write:
-        for path in (GUIDE, SUMMARY):
-            path.write_text(rewritten(path, all_lessons))
+        try:
+            texts = {path: rewritten(path, all_lessons) for path in (GUIDE, SUMMARY)}
+        except LookupError as error:
+            raise SystemExit(str(error)) from None
+        for path, text in texts.items():
+            path.write_text(text)
     else:
         print(counts_table(all_lessons))
         for lesson in all_lessons:
