@@ -41,11 +41,16 @@ def table() -> str:
     return "\n".join(rows)
 
 
+def between(text: str, begin: str, end: str, body: str) -> str:
+    """The text with body in place of whatever stood between the begin and end markers."""
+    before, _, rest = text.partition(begin)
+    _, _, after = rest.partition(end)
+    return f"{before}{begin}\n{body}\n{end}{after}"
+
+
 def with_table(readme: str) -> str:
     """README's text with the table between the markers."""
-    before, _, rest = readme.partition(BEGIN)
-    _, _, after = rest.partition(END)
-    return f"{before}{BEGIN}\n{table()}\n{END}{after}"
+    return between(readme, BEGIN, END, table())
 
 
 def main() -> int:

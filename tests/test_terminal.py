@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -47,16 +48,24 @@ def test_honcho_start_in_a_working_copy_serves_the_shop_and_stops_cleanly_on_ctr
     port = free_port()
     terminal = shell(f"source {VENV}/bin/activate && command -v python honcho && "
                      f"honcho run python manage.py migrate > /dev/null && exec honcho start -p {port}", project)
+    said: list[str] = []  # the terminal's lines, as they come
+    reader = threading.Thread(target=lambda: said.extend(iter(terminal.stdout.readline, "")), daemon=True)
+    reader.start()
     try:
         deadline = time.monotonic() + 30
         while not port_open(port):
-            assert terminal.poll() is None, terminal.stdout.read()
+            assert terminal.poll() is None, "".join(said)
             assert time.monotonic() < deadline, "nothing listens after 30 s"
             time.sleep(0.1)
         status, page = http_get(f"http://127.0.0.1:{port}/")
         assert status == 200 and page_text(page).startswith("Bean Counter")
+        deadline = time.monotonic() + 10  # a learner presses Ctrl-C once the request shows in the log
+        while not any('"GET / HTTP/1.1" 200' in line for line in said) and time.monotonic() < deadline:
+            time.sleep(0.05)
         os.killpg(terminal.pid, signal.SIGINT)  # Ctrl-C
-        output = terminal.communicate(timeout=15)[0]
+        terminal.wait(timeout=15)
+        reader.join(timeout=5)
+        output = "".join(said)
     finally:
         left = owned_processes(project)
         stop_owned(project)
