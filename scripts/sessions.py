@@ -9,7 +9,8 @@ The report gives, per session: passed, or the notebook and cell that failed; its
 checks and seconds; its peak memory, summed over its kernel and everything the kernel started
 (PostgreSQL, honcho, gunicorn, the app...), sampled from /proc every --interval seconds. Then,
 per notebook, the peak memory of a session while it ran that notebook; and the peak memory the
-whole machine used, above what it used before the sessions started.
+whole machine used, above what it used before the sessions started (meaningful on a quiet machine
+only: whatever else runs there counts too).
 
 Memory is given as RSS (each process's resident memory, added up: shared pages count once per
 process, so it errs high) and PSS (shared pages divided among the processes sharing them: what
@@ -212,7 +213,7 @@ def report(sessions: list[Session], started: float, check: float, baseline: int,
     )
     print(
         f"\nThe machine: {mb(baseline)} in use before, {mb(peak_machine)} at the peak: {mb(peak_machine - baseline)}"
-        f" more for {len(sessions)} session(s), {psutil.cpu_count()} CPU(s)."
+        f" more while {len(sessions)} session(s) ran, on {psutil.cpu_count()} CPU(s) (all else running counts)."
     )
     failed = sum(bool(s.failure) for s in sessions)
     print(f"{len(sessions) - failed} of {len(sessions)} session(s) passed.")
