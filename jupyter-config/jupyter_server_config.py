@@ -1,6 +1,7 @@
 """JupyterLab as the workshop needs it. `./run.sh lab` reads this folder through JUPYTER_CONFIG_PATH;
 your own Jupyter configuration is read too, and left as it is."""
 
+import os
 import shutil
 from pathlib import Path
 
@@ -8,9 +9,11 @@ HERE = Path(__file__).resolve().parent
 c = get_config()  # noqa: F821 (Jupyter defines it while it reads this file)
 
 # Serve the whole repository (lessons, exercises, solutions, sample_project/, workspace/),
-# and open on the first lesson.
-c.ServerApp.root_dir = str(HERE.parent)
-c.LabApp.default_url = "/lab/tree/notebooks/00_welcome.ipynb"
+# and open on the first lesson. On a JupyterHub (docs/hosting.md), the hub decides where each
+# learner's server starts, and the link they follow opens the lesson.
+if "JUPYTERHUB_SERVICE_PREFIX" not in os.environ:
+    c.ServerApp.root_dir = str(HERE.parent)
+    c.LabApp.default_url = "/lab/tree/notebooks/00_welcome.ipynb"
 
 # The lessons have you open .env and .env.example: let the server list and open dotfiles,
 # except the tools' own folders.
@@ -23,6 +26,7 @@ c.LabApp.app_settings_dir = str(HERE / "lab-settings")
 c.LabApp.news_url = None
 c.LabApp.check_for_updates_class = "jupyterlab.NeverCheckForUpdate"
 
-# A terminal from the launcher: bash with the workshop's .venv/ active (see terminal.bashrc).
-if shutil.which("bash"):
+# A terminal from the launcher: bash with the workshop's .venv/ active (see terminal.bashrc); where
+# there is no .venv/ (a hub's image has the workshop's packages first on PATH already), the usual shell.
+if shutil.which("bash") and (HERE.parent / ".venv" / "bin" / "activate").is_file():
     c.ServerApp.terminado_settings = {"shell_command": [shutil.which("bash"), "--rcfile", str(HERE / "terminal.bashrc"), "-i"]}

@@ -16,6 +16,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import nbformat
@@ -49,18 +50,23 @@ def as_the_learner_sees_it(notebook: nbformat.NotebookNode, folder: Path) -> Non
             cell.outputs = [nbformat.from_dict(clean(output)) for output in cell.outputs]
 
 
+def run_cells(notebook: nbformat.NotebookNode, folder: Path) -> Iterator[tuple[int, float]]:
+    """Execute a notebook's cells in order, in a fresh kernel started in folder; yield each cell's index and seconds."""
+    client = NotebookClient(
+        notebook, timeout=120, kernel_name="python3", record_timing=False, resources={"metadata": {"path": str(folder)}}
+    )
+    with client.setup_kernel():
+        for index, cell in enumerate(notebook.cells):
+            started = time.perf_counter()
+            client.execute_cell(cell, index)
+            yield index, time.perf_counter() - started
+
+
 def execute(path: Path, save: bool) -> tuple[float, float, int]:
     """Run a notebook in a fresh kernel in its own folder; return its time, its slowest cell's time and index."""
     notebook = nbformat.read(path, as_version=4)
-    client = NotebookClient(notebook, timeout=120, kernel_name="python3", record_timing=False,
-                            resources={"metadata": {"path": str(path.parent)}})
-    times: list[float] = []
     started = time.perf_counter()
-    with client.setup_kernel():
-        for index, cell in enumerate(notebook.cells):
-            cell_started = time.perf_counter()
-            client.execute_cell(cell, index)
-            times.append(time.perf_counter() - cell_started)
+    times = [seconds for _, seconds in run_cells(notebook, path.parent)]
     total = time.perf_counter() - started
     if save:
         as_the_learner_sees_it(notebook, Path(os.environ["WORKSHOP_WORKSPACE"]))
