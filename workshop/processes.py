@@ -57,9 +57,13 @@ CODE_READS_NAME = re.compile(r"""(?:\w\(|\[)\s*["']([A-Z][A-Z0-9_]*)["']""")
 NOT_THE_PROJECTS = {".git", ".venv", "venv", ".workshop", "__pycache__", "node_modules", "staticfiles"}
 #: Hosts that are this machine: requests to them never go through a proxy.
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
-#: uv's settings for the lessons (no package index; the app's wheels in .venv/wheels/), as JupyterLab's
-#: terminals have them too (jupyter-config/terminal.bashrc): every command gets them, unless already set.
-UV_SETTINGS = {"UV_CONFIG_FILE": str(Path(__file__).resolve().parents[1] / "jupyter-config" / "uv.toml")}
+#: uv's settings for the lessons, as JupyterLab's terminals have them too (jupyter-config/terminal.bashrc): no
+#: package index, the app's wheels in .venv/wheels/ (UV_CONFIG_FILE); the workshop's Python, where uv would take
+#: the first Python on the system that is not in an environment (UV_PYTHON). Every command gets them, unless set.
+UV_SETTINGS = {
+    "UV_CONFIG_FILE": str(Path(__file__).resolve().parents[1] / "jupyter-config" / "uv.toml"),
+    "UV_PYTHON": sys.executable,
+}
 
 
 class CommandFailed(WorkshopError):
