@@ -110,7 +110,21 @@ install() {  # $1: the requirements file
             echo "Installing $1 failed: pip's error is above. Behind a proxy? docs/setup.md says what to set." >&2
             exit 1
         fi
+        if [ "$1" = requirements.txt ]; then app_wheels; fi
         cp "$1" ".venv/installed-$1"
+    fi
+}
+# The wheels of the lessons' app, at the versions requirements.txt pins (its lines ending in "# app"), in
+# .venv/wheels/: lesson 05 installs the app from there alone, with no package index (jupyter-config/uv.toml
+# says so to uv), so that it needs no network and installs the same versions everywhere. pip's cache holds
+# them already, from the install above.
+app_wheels() {
+    sed -n '/# app$/p' requirements.txt > .venv/app-requirements.txt
+    rm -rf .venv/wheels
+    if ! .venv/bin/python -m pip download --quiet --disable-pip-version-check --no-deps --only-binary=:all: \
+            --dest .venv/wheels -r .venv/app-requirements.txt; then
+        echo "Downloading the app's wheels into .venv/wheels/ failed: pip's error is above." >&2
+        exit 1
     fi
 }
 install requirements.txt

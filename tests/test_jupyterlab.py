@@ -7,7 +7,7 @@ by Playwright with the operating system's Chromium (nothing is downloaded). Chec
 3. lesson 04's first cell makes its working copy, which appears in the file browser, and its
    .env opens in the editor;
 4. a terminal opened from the launcher starts in the repository root, with the workshop's
-   python, honcho and django-admin first on PATH, and runs honcho;
+   python, honcho, django-admin and uv first on PATH and uv's settings for lesson 05 set, and runs honcho;
 5. the scoreboard (lesson 04's last output) shows `$PORT` literally.
 (nbval runs every cell of every lesson; here the point is what JupyterLab shows.)
 A screenshot of each step is saved in tests/screenshots/ (overwritten on every run).
@@ -202,12 +202,16 @@ def test_a_learner_reaches_every_folder_runs_a_lesson_opens_env_and_uses_a_termi
         page.locator(".jp-Launcher:visible .jp-LauncherCard", has_text="Terminal").click()
         terminal = page.locator(".jp-Terminal:visible")
         expect(terminal.locator(".xterm-accessibility-tree")).to_contain_text(re.compile(r"\S"), timeout=20_000)  # a prompt
-        terminal.locator(".xterm-helper-textarea").type("pwd; command -v python honcho django-admin; honcho --version\n")
+        terminal.locator(".xterm-helper-textarea").type(
+            "pwd; command -v python honcho django-admin uv; echo $UV_CONFIG_FILE; honcho --version\n"
+        )
         venv = ROOT / ".venv" / "bin"
         rows = terminal.locator(".xterm-accessibility-tree")
         expect(rows).to_contain_text("honcho 2.0.0", timeout=20_000)
         shown = [line.strip() for line in rows.inner_text().splitlines()]
-        for line in (str(ROOT), str(venv / "python"), str(venv / "honcho"), str(venv / "django-admin"), "honcho 2.0.0"):
+        uv_settings = str(ROOT / "jupyter-config" / "uv.toml")  # lesson 05: uv installs from .venv/wheels/ alone
+        for line in (str(ROOT), str(venv / "python"), str(venv / "honcho"), str(venv / "django-admin"),
+                     str(venv / "uv"), uv_settings, "honcho 2.0.0"):
             assert line in shown, f"the terminal did not print {line!r}; it shows:\n" + "\n".join(shown)
 
 

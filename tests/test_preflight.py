@@ -91,3 +91,16 @@ def test_a_proxy_without_no_proxy_for_this_machine_is_a_warning_not_a_stop(monke
     [row] = proxies(tmp_path)
     assert (row.level, row.found) == ("ok", "HTTPS_PROXY set; NO_PROXY covers 127.0.0.1 and localhost")
     assert verdict([row]).endswith("1 check passed.")
+
+
+def test_a_missing_wheel_of_the_app_is_named_with_the_fix(tmp_path):
+    from workshop.preflight import WHEELS, app_wheels
+
+    [found] = app_wheels(tmp_path)
+    assert found.level == "ok" and found.found.endswith(" in .venv/wheels/")
+    for wheel in WHEELS.glob("*.whl"):
+        if not wheel.name.startswith("markdown-"):
+            (tmp_path / wheel.name).symlink_to(wheel)
+    [missing] = app_wheels(tmp_path, folder=tmp_path)
+    assert missing.level == "problem" and missing.found == "missing from .venv/wheels/: Markdown==3.10.3"
+    assert missing.fix == "download them again: rm .venv/installed-requirements.txt && ./run.sh check"

@@ -16,6 +16,7 @@ import pytest
 from workshop.processes import (
     Background,
     CommandFailed,
+    command_env,
     exact_env,
     free_port,
     http_get,
@@ -210,3 +211,16 @@ def test_a_probe_gets_exactly_its_environment(tmp_path, monkeypatch):
     env = exact_env(str(tmp_path), {"DEBUG": "false"})
     assert "EMAIL_URL" not in env and "SOMETHING_ELSE" not in env
     assert env["DEBUG"] == "false" and env["PATH"].startswith(str(Path(sys.executable).parent))
+
+
+def test_every_command_gets_uvs_settings_for_the_lessons_unless_they_are_set(tmp_path, monkeypatch):
+    from workshop.processes import UV_SETTINGS
+
+    root = Path(__file__).resolve().parents[1]
+    monkeypatch.delenv("UV_CONFIG_FILE", raising=False)
+    monkeypatch.delenv("UV_PYTHON", raising=False)
+    env = command_env(str(tmp_path), cwd=tmp_path)
+    assert env["UV_CONFIG_FILE"] == str(root / "jupyter-config" / "uv.toml") and Path(env["UV_CONFIG_FILE"]).is_file()
+    assert env["UV_PYTHON"] == sys.executable == UV_SETTINGS["UV_PYTHON"]
+    monkeypatch.setenv("UV_CONFIG_FILE", "/elsewhere/uv.toml")
+    assert command_env(str(tmp_path), cwd=tmp_path)["UV_CONFIG_FILE"] == "/elsewhere/uv.toml"

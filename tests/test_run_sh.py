@@ -29,7 +29,7 @@ case "$1" in
     -c) echo {version} ;;
     -m) case "$2" in
             venv) {venv} ;;
-            pip) echo "pip install with Python {version}" >> "$(dirname "$0")/../pip.log" ;;
+            pip) echo "pip $3 with Python {version}" >> "$(dirname "$0")/../pip.log" ;;
             *) echo "$2 ran with Python {version}: $*" ;;
         esac ;;
 esac
@@ -101,8 +101,10 @@ def test_python3_makes_the_venv_installs_and_runs_the_tests(folder):
     assert done.returncode == 0, done.stderr
     assert done.stdout == "pytest ran with Python 3.12.1: -m pytest -n auto --dist loadscope --report-checks -q\n"
     assert "Making the workshop's environment in .venv/ with python3 (Python 3.12.1)" in done.stderr
-    # requirements.txt, then the maintainers' requirements-dev.txt that the tests need
-    assert (folder.path / ".venv" / "pip.log").read_text() == "pip install with Python 3.12.1\n" * 2
+    # requirements.txt, the app's wheels for lesson 05, then the maintainers' requirements-dev.txt that the tests need
+    assert (folder.path / ".venv" / "pip.log").read_text() == (
+        "pip install with Python 3.12.1\npip download with Python 3.12.1\npip install with Python 3.12.1\n"
+    )
     assert (folder.path / ".venv" / "installed-requirements.txt").exists()
 
 
@@ -113,7 +115,8 @@ def test_an_existing_venv_is_used_and_requirements_installed_only_when_they_chan
     assert done.stdout.startswith("workshop.preflight ran with Python 3.12.1") and done.stderr == ""
     (folder.path / "requirements.txt").write_text("Django==5.2.19\nhoncho==2.0.0\n")
     folder.run("check")
-    assert (folder.path / ".venv" / "pip.log").read_text().count("pip install") == 2
+    log = (folder.path / ".venv" / "pip.log").read_text()
+    assert log.count("pip install") == 2 and log.count("pip download") == 2
 
 
 def test_python_3_14_is_accepted(folder):
@@ -244,3 +247,10 @@ def test_every_place_that_names_the_supported_pythons_agrees():
     workflow = (ROOT / ".github" / "workflows" / "test.yml").read_text()
     assert re.search(r"python-version: \[(.*)\]", workflow)[1] == ", ".join(f'"{v}"' for v in every)
     assert os.access(ROOT / "run.sh", os.X_OK)
+
+
+def test_the_apps_wheels_are_the_lines_marked_app_at_their_pinned_versions(folder):
+    folder.python("python3", "3.12.1")
+    (folder.path / "requirements.txt").write_text("Django==5.2.19  # app\nhoncho==2.0.0\nsqlparse==0.6.1  # app\n")
+    assert folder.run("check").returncode == 0
+    assert (folder.path / ".venv" / "app-requirements.txt").read_text() == "Django==5.2.19  # app\nsqlparse==0.6.1  # app\n"

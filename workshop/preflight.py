@@ -1,10 +1,10 @@
 """The pre-flight check, `./run.sh check`: is this machine ready for the workshop?
 
 Run it in a terminal, from the workshop's folder, a week before the day. It checks versions, free
-ports, disk space, proxy variables and git, then runs the real parts: it starts and stops the
-PostgreSQL server from pip, and starts the app at the start of lesson 04 with `honcho start` and
-fetches its front page. Everything it starts is stopped, everything it writes is removed. Its
-last line says "Ready" or names the first thing to fix.
+ports, disk space, proxy variables, git and the app's wheels for lesson 05, then runs the real
+parts: it starts and stops the PostgreSQL server from pip, and starts the app at the start of
+lesson 04 with `honcho start` and fetches its front page. Everything it starts is stopped,
+everything it writes is removed. Its last line says "Ready" or names the first thing to fix.
 
     python -m workshop.preflight                 # every check
     python -m workshop.preflight --only postgres  # one of them again, after a fix
@@ -17,6 +17,7 @@ import contextlib
 import io
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,7 @@ import psutil
 from workshop import environment
 from workshop.checkpoints import checkpoint, workspace
 from workshop.processes import Background, free_port, http_get, port_open, run, stop_owned
+from workshop.project import ROOT
 
 #: The ports a learner's own commands use unless told otherwise, and the command that does.
 PORTS = {5000: "honcho start", 8000: "manage.py runserver"}
@@ -39,6 +41,8 @@ DISK_NEEDED_GB = 1
 #: Variables that send HTTP requests to a proxy (any case), and the one that exempts hosts from it.
 PROXY_VARIABLES = ("http_proxy", "https_proxy", "all_proxy")
 REINSTALL = "make the workshop's environment anew: rm -rf .venv && ./run.sh check"
+#: Where ./run.sh keeps the wheels of the lessons' app (lesson 05 installs the app from there).
+WHEELS = ROOT / ".venv" / "wheels"
 
 
 @dataclass
@@ -130,6 +134,29 @@ def git(scratch: Path) -> list[Row]:
     return [Row("git", done.stdout.strip())]
 
 
+def app_wheels(scratch: Path, folder: Path = WHEELS) -> list[Row]:
+    """The wheels lesson 05 installs the app from, with no index: one per line of requirements.txt marked `# app`."""
+    what = "the app's wheels for lesson 05"
+    pins = re.findall(r"(?m)^([A-Za-z0-9][\w.-]*)==(\S+)\s+# app$", (ROOT / "requirements.txt").read_text())
+    names = {path.name.lower() for path in folder.glob("*.whl")}
+    missing = [
+        f"{name}=={version}"
+        for name, version in pins
+        if not any(wheel.startswith(f"{re.sub(r'[-_.]+', '_', name).lower()}-{version}-") for wheel in names)
+    ]
+    if missing:
+        shown = ", ".join(missing[:3]) + (f" and {len(missing) - 3} more" if len(missing) > 3 else "")
+        return [
+            Row(
+                what,
+                f"missing from .venv/wheels/: {shown}",
+                "problem",
+                "download them again: rm .venv/installed-requirements.txt && ./run.sh check",
+            )
+        ]
+    return [Row(what, f"{len(pins)} in .venv/wheels/")]
+
+
 def postgres(scratch: Path) -> list[Row]:
     """Start the PostgreSQL server from pip, as lesson 04 does, ask it a question, and stop it."""
     what = "PostgreSQL starts, answers and stops"
@@ -202,6 +229,7 @@ CHECKS: dict[str, Callable[[Path], list[Row]]] = {
     "disk": disk,
     "proxies": proxies,
     "git": git,
+    "wheels": app_wheels,
     "postgres": postgres,
     "honcho": honcho,
 }

@@ -57,6 +57,13 @@ CODE_READS_NAME = re.compile(r"""(?:\w\(|\[)\s*["']([A-Z][A-Z0-9_]*)["']""")
 NOT_THE_PROJECTS = {".git", ".venv", "venv", ".workshop", "__pycache__", "node_modules", "staticfiles"}
 #: Hosts that are this machine: requests to them never go through a proxy.
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
+#: uv's settings for the lessons, as JupyterLab's terminals have them too (jupyter-config/terminal.bashrc): no
+#: package index, the app's wheels in .venv/wheels/ (UV_CONFIG_FILE); the workshop's Python, where uv would take
+#: the first Python on the system that is not in an environment (UV_PYTHON). Every command gets them, unless set.
+UV_SETTINGS = {
+    "UV_CONFIG_FILE": str(Path(__file__).resolve().parents[1] / "jupyter-config" / "uv.toml"),
+    "UV_PYTHON": sys.executable,
+}
 
 
 class CommandFailed(WorkshopError):
@@ -87,11 +94,14 @@ def without_proxy_for_this_machine(env: dict[str, str]) -> None:
 
 def command_env(owner: str, env: dict[str, str] | None = None, cwd: Path | None = None) -> dict[str, str]:
     """The environment a command runs with: the kernel's, minus the project's own variables (those of
-    the project in cwd, or in owner), its Python first on PATH, local requests never proxied, tagged with owner."""
+    the project in cwd, or in owner), its Python first on PATH, local requests never proxied, uv's settings for
+    the lessons, tagged with owner."""
     dropped = set(NOT_INHERITED) | app_variables(Path(cwd or owner))
     result = {k: v for k, v in os.environ.items() if k not in dropped}
     result["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), result.get("PATH", "")])
     without_proxy_for_this_machine(result)
+    for name, value in UV_SETTINGS.items():
+        result.setdefault(name, value)
     result[OWNER_VARIABLE] = owner
     result.update(env or {})
     return result
