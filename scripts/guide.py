@@ -292,8 +292,9 @@ def day(start: int, blocks: list[tuple[str, int]], lunch_at: int | None = None) 
     if lunch_at is not None:
         starts = [start + sum(m for _, m in plan[:i]) for i in range(len(plan))]
         breaks = [i for i, (what, _) in enumerate(plan) if what == "Break"]
-        nearest = min(breaks, key=lambda i: abs(starts[i] - lunch_at))
-        plan[nearest] = ("Lunch", LUNCH)
+        if breaks:  # a short day has none, and needs no lunch
+            nearest = min(breaks, key=lambda i: abs(starts[i] - lunch_at))
+            plan[nearest] = ("Lunch", LUNCH)
     rows, now = [], start
     for what, minutes in plan:
         rows.append((now, what, minutes))
@@ -318,36 +319,44 @@ def schedule_table(rows: list[tuple[int, str, int]]) -> str:
     return "\n".join(lines)
 
 
-def schedules(all_lessons: list[Lesson]) -> str:
-    """The one-day schedule and the two half-days, from the stated times."""
-    work = blocks(all_lessons)
+#: When a day ends at the latest, and when a half-day does: a block that would end later waits for the next one.
+DAY_ENDS, HALF_DAY_ENDS = 17 * 60, 13 * 60
+
+
+def days(work: list[tuple[str, int]], ends: int, lunch: bool) -> list[list[tuple[int, str, int]]]:
+    """The work packed into days from 9:00, in order, each ending by `ends`; setup first, feedback last."""
     setup = ("Setup check: everyone runs `./run.sh check`; helpers fix what it names", SETUP)
+    recap = ("Recap of the day before; everyone runs the next lesson's first cell", RECAP)
     feedback = ("Feedback: the minute cards ([feedback.md](feedback.md))", FEEDBACK)
-    # One day: the last exercise is homework, as lesson 04's notes allow when late.
-    homework = work[-1] if work[-1][0].startswith("[exercise") else None
-    one_day = day(9 * 60, [setup, *(work[:-1] if homework else work), feedback], lunch_at=12 * 60 + 30)
-    after = f"Homework: {homework[0]} ({homework[1]} min), with its solution." if homework else ""
-    # Two half-days: split between lessons, where the two halves are closest in length.
-    lesson_starts = [i for i, (what, _) in enumerate(work) if not what.startswith("[exercise")][1:]
-    split = min(lesson_starts, key=lambda i: abs(sum(m for _, m in work[:i]) - sum(m for _, m in work[i:])))
-    recap = ("Recap of the first half; everyone runs the next lesson's first cell", RECAP)
-    first, second = day(9 * 60, [setup, *work[:split]]), day(9 * 60, [recap, *work[split:], feedback])
-    return "\n".join(
-        [
-            "**One day**",
-            "",
-            schedule_table(one_day),
-            "",
-            *([after, ""] if after else []),
-            "**Two half-days**: the first morning",
-            "",
-            schedule_table(first),
-            "",
-            "the second morning",
-            "",
-            schedule_table(second),
-        ]
-    )
+    lunch_at = 12 * 60 + 30 if lunch else None
+    packed: list[list[tuple[int, str, int]]] = []
+    left = list(work)
+    while left:
+        opening = setup if not packed else recap
+        taken = 1
+        while taken < len(left):
+            closing = [feedback] if taken + 1 == len(left) else []
+            if day(9 * 60, [opening, *left[: taken + 1], *closing], lunch_at)[-1][0] > ends:
+                break
+            taken += 1
+        closing = [feedback] if taken == len(left) else []
+        plan = [opening, *left[:taken], *closing]
+        short = day(9 * 60, plan)[-1][0] <= HALF_DAY_ENDS  # over by lunchtime: no lunch break in it
+        packed.append(day(9 * 60, plan, None if short else lunch_at))
+        left = left[taken:]
+    return packed
+
+
+def schedules(all_lessons: list[Lesson]) -> str:
+    """Full days and half-days, from the stated times: each lesson and exercise whole, in order."""
+    work = blocks(all_lessons)
+    parts = [f"**Full days** (9:00 to {clock(DAY_ENDS)} at most)", ""]
+    for number, rows in enumerate(days(work, DAY_ENDS, lunch=True), start=1):
+        parts += [f"Day {number}", "", schedule_table(rows), ""]
+    parts += [f"**Half-days** (9:00 to {clock(HALF_DAY_ENDS)} at most)", ""]
+    for number, rows in enumerate(days(work, HALF_DAY_ENDS, lunch=False), start=1):
+        parts += [f"Half-day {number}", "", schedule_table(rows), ""]
+    return "\n".join(parts).rstrip("\n")
 
 
 def times_line(lesson: Lesson) -> str:

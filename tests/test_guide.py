@@ -118,9 +118,15 @@ def test_the_schedules_hold_every_lesson_and_exercise_once_with_breaks():
         assert text.count(link) == 2, f"{lesson.path.name} is not once in each schedule"
         if lesson.exercise_path:
             assert text.count(f"](../{lesson.exercise_path.relative_to(ROOT)})") == 2
-    one_day = guide.day(9 * 60, guide.blocks(LESSONS), lunch_at=12 * 60 + 30)
-    assert [what for _, what, _ in one_day].count("Lunch") == 1
-    worked = 0
-    for _, what, minutes in one_day:
-        worked = 0 if what in ("Break", "Lunch") else worked + minutes
-        assert worked <= max(guide.LONGEST, *(m for _, m in guide.blocks(LESSONS))), "too long without a break"
+    longest = max(guide.LONGEST, *(m for _, m in guide.blocks(LESSONS)))
+    for ends, lunch in ((guide.DAY_ENDS, True), (guide.HALF_DAY_ENDS, False)):
+        packed = guide.days(guide.blocks(LESSONS), ends, lunch)
+        whats = [what for rows in packed for _, what, _ in rows]
+        assert sum(what.startswith("Feedback") for what in whats) == 1 and whats[-2].startswith("Feedback")
+        for rows in packed:
+            assert rows[-1][0] <= ends or len(rows) <= 3, "a day ends too late"  # unless one block is longer than it
+            assert [what for _, what, _ in rows].count("Lunch") <= 1
+            worked = 0
+            for _, what, minutes in rows:
+                worked = 0 if what in ("Break", "Lunch") else worked + minutes
+                assert worked <= longest, "too long without a break"
