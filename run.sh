@@ -144,5 +144,5 @@ case "$command" in
     check)
         exec .venv/bin/python -m workshop.preflight "$@" ;;
     test)
-        exec .venv/bin/python -m pytest -n auto --dist loadscope --report-checks "$@" ;;
+        exec .venv/bin/python -m pytest -n auto --dist loadscope --no-loadscope-reorder --report-checks "$@" ;;
 esac

@@ -99,7 +99,7 @@ def test_python3_makes_the_venv_installs_and_runs_the_tests(folder):
     folder.python("python3", "3.12.1")
     done = folder.run("test", "-q")
     assert done.returncode == 0, done.stderr
-    assert done.stdout == "pytest ran with Python 3.12.1: -m pytest -n auto --dist loadscope --report-checks -q\n"
+    assert done.stdout == "pytest ran with Python 3.12.1: -m pytest -n auto --dist loadscope --no-loadscope-reorder --report-checks -q\n"
     assert "Making the workshop's environment in .venv/ with python3 (Python 3.12.1)" in done.stderr
     # requirements.txt, the app's wheels for lesson 05, then the maintainers' requirements-dev.txt that the tests need
     assert (folder.path / ".venv" / "pip.log").read_text() == (
