@@ -2,7 +2,7 @@
 
 - Working copies go to a temporary folder, so a learner's own `workspace/` is never touched.
 - nbval runs every notebook twice in a row in one kernel, comparing the stored outputs both
-  times (learners re-run cells), then checks that the notebook left its working copy exactly
+  times (learners re-run cells; `--once` skips the second run, for quick runs while you work), then checks that the notebook left its working copy exactly
   as the next notebook's checkpoint starts: the learner's path and the quick path can't drift.
 - Every test and notebook runs behind a dead HTTP proxy, with no NO_PROXY, as on a corporate
   laptop: nothing the workshop does on this machine may go through a proxy.
@@ -41,6 +41,8 @@ KIND_OF_FOLDER = {folder.name: kind for kind, folder in FOLDERS.items()}
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--report-checks", action="store_true",
                      help="measure a bare `manage.py check` before and after, and report the run's costs in checks")
+    parser.addoption("--once", action="store_true",
+                     help="run each notebook once, not twice: quicker while you work; CI runs everything twice")
 
 
 #: What --report-checks gathers: the reference before, when the tests started, and seconds per file.
@@ -119,7 +121,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
         result.append(item)
         last_of_notebook = isinstance(item, IPyNbCell) and (index + 1 == len(items) or items[index + 1].parent is not item.parent)
         if last_of_notebook and isinstance(item.parent, IPyNbFile):
-            cells = [i for i in items if i.parent is item.parent]
+            cells = [] if config.getoption("once") else [i for i in items if i.parent is item.parent]
             result += [
                 IPyNbCell.from_parent(item.parent, name=f"{c.name}, run again", cell_num=c.cell_num, cell=copy.deepcopy(c.cell), options=c.options)
                 for c in cells
