@@ -360,6 +360,12 @@ CHECKPOINTS = {
     # Lesson 05 compiles requirements.in into a hashed lock, without the unused requests; its exercise declares and
     # locks Markdown, which a colleague's change imports: II passes.
     "06": {**dict.fromkeys(FACTORS, "fail"), "I": "pass", "II": "pass", "III": "pass", "IV": "pass"},
+    # Lesson 06 serves the web process with gunicorn on $PORT (the runserver script deleted) and keeps the view
+    # counts in the database; its exercise takes RECENT_ORDERS out of memory: VI and VII pass.
+    "07": {
+        **dict.fromkeys(FACTORS, "fail"),
+        **dict.fromkeys(("I", "II", "III", "IV", "VI", "VII"), "pass"),
+    },
 }
 
 

@@ -129,9 +129,7 @@ def other_state_hints(project: Project, trees: dict[str, ast.Module]) -> list[st
 
 def tests_hint(project: Project) -> list[str]:
     """A hint when the shop's tests still clear RECENT_ORDERS."""
-    line = next(
-        (n for n, text in enumerate(text_of(project, "store/tests.py").splitlines(), 1) if NAME in text), None
-    )
+    line = next((n for n, text in enumerate(text_of(project, "store/tests.py").splitlines(), 1) if NAME in text), None)
     if line:
         return [
             f"store/tests.py still uses {NAME} (line {line}): with it gone from the views, delete that line, "
