@@ -100,7 +100,12 @@ def test_a_right_answer_written_otherwise_is_well_done(learner, capsys):
         "    if order is None:\n"
         '        raise Http404("No such order")\n',
     )
-    edit(learner, "store/views.py", "from django import forms\n", "from django import forms\nfrom django.http import Http404\n")
+    edit(
+        learner,
+        "store/views.py",
+        "from django import forms\n",
+        "from django import forms\nfrom django.http import Http404\n",
+    )
     edit(learner, "store/tests.py", "from . import views\n", "")
     out = hints(learner, capsys)
     assert "Well done!" in said(out), out
@@ -120,7 +125,12 @@ def test_nothing_done_names_each_use_of_the_dict(learner, capsys):
 
 def test_the_dict_kept_but_no_longer_used_is_still_there(learner, capsys):
     answer(learner)
-    edit(learner, "store/views.py", 'logger = logging.getLogger("store")\n', 'logger = logging.getLogger("store")\nRECENT_ORDERS = {}\n')
+    edit(
+        learner,
+        "store/views.py",
+        'logger = logging.getLogger("store")\n',
+        'logger = logging.getLogger("store")\nRECENT_ORDERS = {}\n',
+    )
     out = said(hints(learner, capsys))
     assert "RECENT_ORDERS is still defined in store/views.py" in out
     assert f"1 thing {FINISHED}" in out
@@ -136,7 +146,12 @@ def test_the_dict_deleted_but_still_read_by_the_thank_you_page(learner, capsys):
 
 def test_the_dict_renamed_is_the_same_state(learner, capsys):
     answer(learner)
-    edit(learner, "store/views.py", 'logger = logging.getLogger("store")\n', 'logger = logging.getLogger("store")\n_orders = dict()\n')
+    edit(
+        learner,
+        "store/views.py",
+        'logger = logging.getLogger("store")\n',
+        'logger = logging.getLogger("store")\n_orders = dict()\n',
+    )
     edit(learner, "store/views.py", "    return redirect(", "    _orders[order.pk] = order\n    return redirect(")
     out = said(hints(learner, capsys))
     assert "_orders, in store/views.py (line" in out
@@ -145,7 +160,12 @@ def test_the_dict_renamed_is_the_same_state(learner, capsys):
 
 def test_orders_in_a_list_at_module_level(learner, capsys):
     answer(learner)
-    edit(learner, "store/views.py", 'logger = logging.getLogger("store")\n', 'logger = logging.getLogger("store")\nPLACED = []\n')
+    edit(
+        learner,
+        "store/views.py",
+        'logger = logging.getLogger("store")\n',
+        'logger = logging.getLogger("store")\nPLACED = []\n',
+    )
     edit(learner, "store/views.py", "    return redirect(", "    PLACED.append(order)\n    return redirect(")
     assert "PLACED, in store/views.py" in said(hints(learner, capsys))
 
@@ -168,7 +188,12 @@ def test_orders_in_a_memoized_function(learner, capsys):
 def test_orders_in_the_cache_of_each_process(learner, capsys):
     answer(learner)
     edit(learner, "store/views.py", "import logging\n", "import logging\n\nfrom django.core.cache import cache\n")
-    edit(learner, "store/views.py", "    return redirect(", "    cache.set(f'order-{order.pk}', order)\n    return redirect(")
+    edit(
+        learner,
+        "store/views.py",
+        "    return redirect(",
+        "    cache.set(f'order-{order.pk}', order)\n    return redirect(",
+    )
     out = said(hints(learner, capsys))
     assert "store/views.py keeps something in Django's cache (line" in out
     assert "each process's memory (CACHE_URL=locmemcache:// in .env)" in out
@@ -194,7 +219,9 @@ def test_state_the_files_do_not_show_is_caught_with_two_workers(learner, capsys)
     the worker that placed the order shows it as it was."""
     answer(learner, tests=False)
     edit(learner, "store/tests.py", "views.RECENT_ORDERS.clear()", "views.order_done.seen.clear()")
-    edit(learner, "store/views.py", "    return redirect(", "    order_done.seen[order.pk] = order\n    return redirect(")
+    edit(
+        learner, "store/views.py", "    return redirect(", "    order_done.seen[order.pk] = order\n    return redirect("
+    )
     edit(
         learner,
         "store/views.py",
