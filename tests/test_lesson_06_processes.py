@@ -1,4 +1,4 @@
-"""Lesson 06 and its exercise, as the project stands at the start of lesson 07: gunicorn serves the web process on $PORT.
+"""Lesson 06 and its exercise, as the project stands at the start of lesson 07: gunicorn serves on $PORT.
 
 WEB_CONCURRENCY is checked before gunicorn reads it (one line naming it when missing, empty or malformed), the
 view counts and the orders live in the database, and the app serves its own static files with DEBUG off. The
