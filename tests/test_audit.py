@@ -199,6 +199,25 @@ def test_a_database_url_that_may_be_missing_is_noted_not_failed(tmp_path):
 
 
 
+def test_a_database_attached_only_behind_a_switch_the_run_leaves_off_is_not_failed_by_the_run(tmp_path):
+    """As on Heroku's getting-started app: DATABASE_URL is read only when the platform's variable is there, and
+    SQLite is named otherwise. The files weigh the SQLite branch as a note; the run, which turns no switch on,
+    lands in that branch, and must not turn the note into a failure."""
+    folder = project(tmp_path, {"config/settings.py": (
+        'DATABASES = {"default": dj_database_url.parse(env("DATABASE_URL"))}',
+        'if "DYNO" in os.environ:\n'
+        '    DATABASES = {"default": dj_database_url.config(env="DATABASE_URL")}\n'
+        "else:\n"
+        '    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}',
+    )})
+    static = audit(folder, only=["IV"], run=False)
+    ran = audit(folder, only=["IV"])
+    assert verdicts(ran) == verdicts(static) == {"IV": "pass"}
+    assert "IV.env-switched" in ids(ran, "IV")
+    assert "IV.run-not-attached" not in ids(ran, "IV")
+    assert "the run turns no switch on" in said(ran, "IV")
+
+
 COOKIECUTTER = {
     "config/settings.py": None,
     "config/settings/__init__.py": "",
@@ -360,6 +379,12 @@ CHECKPOINTS = {
     # Lesson 05 compiles requirements.in into a hashed lock, without the unused requests; its exercise declares and
     # locks Markdown, which a colleague's change imports: II passes.
     "06": {**dict.fromkeys(FACTORS, "fail"), "I": "pass", "II": "pass", "III": "pass", "IV": "pass"},
+    # Lesson 06 serves the web process with gunicorn on $PORT (the runserver script deleted) and keeps the view
+    # counts in the database; its exercise takes RECENT_ORDERS out of memory: VI and VII pass.
+    "07": {
+        **dict.fromkeys(FACTORS, "fail"),
+        **dict.fromkeys(("I", "II", "III", "IV", "VI", "VII"), "pass"),
+    },
 }
 
 

@@ -152,6 +152,14 @@ def test_generated_files_are_not_copied(course):
     assert not (checkpoint("01", course / "a") / "db.sqlite3").exists()
 
 
+def test_collected_static_files_are_generated_not_source(tmp_path):
+    """collectstatic's folder (lesson 06) is made by each build: neither copied nor compared."""
+    (tmp_path / "staticfiles" / "admin").mkdir(parents=True)
+    (tmp_path / "staticfiles" / "admin" / "base.css").write_text("body {}")
+    (tmp_path / "settings.py").write_text("STATIC_ROOT = 'staticfiles'\n")
+    assert list(source_files(tmp_path)) == ["settings.py"]
+
+
 def test_cli_checkpoint_01_is_the_traditional_app_committed(tmp_path):
     """(That the traditional app runs, with its own tests passing, is lesson 01's to show.)"""
     dest = tmp_path / "x"

@@ -30,9 +30,9 @@ from workshop.project import ROOT, Project, display_path
 
 SAMPLE = ROOT / "sample_project"
 
-#: Files a project makes when it runs, its own environment (lesson 05), and its git history: not part of its
-#: state, never copied.
-GENERATED = ["__pycache__", "*.pyc", "db.sqlite3", "*.log", ".workshop", ".venv", ".git"]
+#: Files a project makes when it runs, its own environment (lesson 05), its collected static files (lesson 06),
+#: and its git history: not part of its state, never copied.
+GENERATED = ["__pycache__", "*.pyc", "db.sqlite3", "*.log", ".workshop", ".venv", "staticfiles", ".git"]
 
 #: Who makes the commit of a starting state, and when: fixed, so that it is the same commit everywhere.
 START_COMMITTER = {

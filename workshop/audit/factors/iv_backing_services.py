@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import PurePosixPath
 
 from workshop.audit.factors.common import DEV_MAIL, attempt, is_service_url, not_confirmed, settings_unreadable
@@ -161,11 +162,22 @@ def run(facts: Facts, runner: Runner, evidence: list[Evidence]) -> list[Evidence
                 probe.shown,
             )
         ]
-    del evidence, facts
+    del facts
+    engine = default.get("ENGINE", "?")
+    branch = next((e for e in evidence if e.id == "IV.env-switched" and e.text.startswith("DATABASES")), None)
+    if branch:  # the run turns no switch on: it took the branch the files already weigh as a note
+        condition = re.search(r", only when (.*?): other deploys", branch.text)
+        return [
+            not_confirmed(
+                ROMAN,
+                f"with {urls[0]}={value}, Django's default database is still {engine}, the one the settings "
+                f"choose only when {condition[1] if condition else 'a switch is off'}; the run turns no switch on",
+            )
+        ]
     return [
         problem(
             "IV.run-not-attached",
-            f"with {urls[0]}={value}, Django's default database is still {default.get('ENGINE', '?')}",
+            f"with {urls[0]}={value}, Django's default database is still {engine}",
             probe.shown,
         )
     ]
