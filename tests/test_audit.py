@@ -351,9 +351,16 @@ def test_the_sample_app_fails_all_but_its_codebase_quickly_and_shows_no_secret()
         assert secret not in text and secret not in as_json
 
 
-def test_django_startproject_fails_config_and_says_what_it_cannot_tell(tmp_path):
-    subprocess.run([sys.executable, "-m", "django", "startproject", "mysite", str(tmp_path)], check=True)
-    report = audit(tmp_path, run=False)
+@pytest.fixture(scope="module")
+def startproject(tmp_path_factory) -> Path:
+    """A new `django-admin startproject mysite`, made once: the tests only read it (a run copies it first)."""
+    folder = tmp_path_factory.mktemp("startproject")
+    subprocess.run([sys.executable, "-m", "django", "startproject", "mysite", str(folder)], check=True)
+    return folder
+
+
+def test_django_startproject_fails_config_and_says_what_it_cannot_tell(startproject):
+    report = audit(startproject, run=False)
     assert verdicts(report) == {"I": "cannot tell", "II": "fail", "III": "fail", "IV": "fail", "V": "cannot tell",
                                 "VI": "fail", "VII": "cannot tell", "VIII": "cannot tell", "IX": "cannot tell",
                                 "X": "cannot tell", "XI": "pass", "XII": "pass"}
@@ -603,11 +610,12 @@ def test_a_run_never_takes_the_auditors_own_environment(ran):
 
 
 
-def test_the_deploy_checks_messages_come_in_one_order_run_after_run(tmp_path):
+def test_the_deploy_checks_messages_come_in_one_order_run_after_run(startproject):
     # Django keeps its checks in a set, so they run in a different order in each process; shown unsorted,
     # a stored scoreboard would differ from the same project's scoreboard the next time.
-    subprocess.run([sys.executable, "-m", "django", "startproject", "mysite", str(tmp_path)], check=True)
-    deploy = audit(tmp_path, only=["deploy"]).extra[0]
+    before = files_of(startproject)
+    deploy = audit(startproject, only=["deploy"]).extra[0]
+    assert files_of(startproject) == before  # the run worked on a copy: the other test reads the same project
     shown = [e.id for e in deploy.evidence]
     assert len(shown) >= 4 and all(i.startswith("deploy.security.W") for i in shown), shown
     assert shown == sorted(shown)

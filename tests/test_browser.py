@@ -46,11 +46,12 @@ class Site(BaseHTTPRequestHandler):
         """Quiet."""
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def site() -> Iterator[str]:
-    """The site above, served on a free port of 127.0.0.1 while the test runs."""
+    """The site above, served on a free port of 127.0.0.1 while the tests run: it keeps nothing between requests,
+    and each test's Browser keeps its own cookies. (Told to stop, it stops within 0.05 s, not serve_forever's 0.5.)"""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()

@@ -144,7 +144,23 @@ def assert_hint(found: list[str], hint: str) -> None:
 
 
 # An unanswered exercise's hints and a solution's "Well done!" are the stored outputs of their check
-# cells, which nbval compares with a fresh run of every exercise and solution notebook.
+# cells, which nbval compares with a fresh run of every exercise and solution notebook: the solution's
+# own answer is proven there, on the working copy its cells leave, and needs no test of its own here.
+IGNORED_OUTPUT = ("NBVAL_IGNORE_OUTPUT", "NBVAL_SKIP", "nbval-ignore-output", "nbval-skip")
+
+
+@pytest.mark.parametrize("solution", SOLUTIONS, ids=[p.name for p in SOLUTIONS])
+def test_each_solution_stores_well_done_where_nbval_compares_it(solution):
+    number = solution.name[:2]
+    [cell] = [
+        c for c in nbformat.read(solution, as_version=4).cells
+        if c.cell_type == "code" and f"check_{number}(project)" in c.source
+    ]
+    markers = [m for m in IGNORED_OUTPUT if m in cell.source or m in cell.metadata.get("tags", [])]
+    assert cell.execution_count is not None and not markers, f"nbval would not compare the check's output: {markers}"
+    lines = stored_check_output(solution, f"check_{number}").splitlines()
+    assert lines[0] == f"Checking your working copy: workspace/solution-{number}/", lines
+    assert lines[1].startswith("✔ ") and lines[-1].endswith("Well done!"), lines
 
 
 # ---- Exercise 02 ---------------------------------------------------------------------------------------------

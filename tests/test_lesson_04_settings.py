@@ -55,9 +55,51 @@ def settings_of(project: Project, env: dict[str, str], *names: str) -> dict:
     return json.loads(done.stdout)
 
 
-def refusal(project: Project, env: dict[str, str]) -> str:
-    """What `manage.py check` prints when it refuses to start with env: exactly one line."""
-    done = manage(project, "check", env=env)
+#: Runs `manage.py check` as `python manage.py check` would, once for each environment given (as JSON in argv[1]),
+#: in one Python: for each, the exit status and what went to stderr (a message given to sys.exit(), or the traceback
+#: of an exception nothing caught), as the interpreter would give them. Once the settings have loaded, Django keeps
+#: them: it stops there, and the environments left get a Python of their own.
+CHECK_EACH = """\
+import contextlib, io, json, os, runpy, sys, traceback
+envs, basics, results = json.loads(sys.argv[1]), dict(os.environ), []
+for env in envs:
+    if "django.conf" in sys.modules and sys.modules["django.conf"].settings.configured:
+        break
+    os.environ.clear()
+    os.environ.update({**basics, **env})
+    sys.argv, out, err = ["manage.py", "check"], io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            runpy.run_path("manage.py", run_name="__main__")
+            status = 0
+        except SystemExit as exit:
+            status = exit.code if isinstance(exit.code, int) else 0 if exit.code is None else 1
+            if not isinstance(exit.code, (int, type(None))):
+                print(exit.code, file=sys.stderr)
+        except BaseException:
+            status = 1
+            traceback.print_exc()
+    results.append({"returncode": status, "stdout": out.getvalue(), "stderr": err.getvalue()})
+print(json.dumps(results))
+"""
+
+
+def checks(project: Project, envs: dict[str, dict[str, str]]) -> dict[str, subprocess.CompletedProcess]:
+    """`python manage.py check` with exactly each env (and .env, if there is one), in as few fresh Pythons as can be:
+    until one loads the settings, each starts from where a new process starts."""
+    results: list[dict] = []
+    while len(results) < len(envs):
+        left = list(envs.values())[len(results):]
+        done = subprocess.run([sys.executable, "-c", CHECK_EACH, json.dumps(left)], cwd=project.path,
+                              env=exact_env(str(project.path), {}), capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stdout + done.stderr
+        results += json.loads(done.stdout.splitlines()[-1])
+    return {name: subprocess.CompletedProcess(["manage.py", "check"], **result)
+            for name, result in zip(envs, results, strict=True)}
+
+
+def refusal(done: subprocess.CompletedProcess) -> str:
+    """What `manage.py check` printed when it refused to start: exactly one line."""
     assert done.returncode != 0, done.stdout
     assert "Traceback" not in done.stderr, done.stderr
     [line] = done.stderr.strip().splitlines()
@@ -69,23 +111,7 @@ def without(name: str) -> dict[str, str]:
     return {k: v for k, v in SERVER_ENV.items() if k != name}
 
 
-@pytest.fixture
-def no_dotenv(project: Project) -> Iterator[None]:
-    """The project as a server runs it: no .env file."""
-    dotenv = project.file(".env")
-    kept = dotenv.read_text()
-    dotenv.unlink()
-    yield
-    dotenv.write_text(kept)
-
-
-@pytest.mark.usefixtures("no_dotenv")
-@pytest.mark.parametrize("name", ["DATABASE_URL", "CACHE_URL", "PAYMENT_API_URL", "EMAIL_URL"])
-def test_a_missing_or_empty_service_stops_the_app_naming_it(project: Project, name: str) -> None:
-    assert refusal(project, without(name)).startswith(f"ImproperlyConfigured: {name} is not set; expected ")
-    assert refusal(project, {**SERVER_ENV, name: ""}).startswith(f"ImproperlyConfigured: {name} is empty; expected ")
-
-
+SERVICES = ["DATABASE_URL", "CACHE_URL", "PAYMENT_API_URL", "EMAIL_URL"]
 MALFORMED = {
     "a path, not a URL": ("DATABASE_URL", "db.sqlite3", "is not a database URL"),
     "no scheme separator": ("DATABASE_URL", "postgres//shop:s3cret-pw@db.internal/shop", "is not a database URL"),
@@ -102,11 +128,41 @@ MALFORMED = {
 }
 
 
-@pytest.mark.usefixtures("no_dotenv")
+@pytest.fixture(scope="module")
+def refused(project: Project) -> dict[str, subprocess.CompletedProcess]:
+    """`manage.py check` as a server runs it, with no .env, for every missing, empty and malformed service."""
+    envs = {**{f"{name} missing": without(name) for name in SERVICES},
+            **{f"{name} empty": {**SERVER_ENV, name: ""} for name in SERVICES},
+            **{mistake: {**SERVER_ENV, name: value} for mistake, (name, value, _) in MALFORMED.items()}}
+    dotenv = project.file(".env")
+    kept = dotenv.read_text()
+    dotenv.unlink()
+    try:
+        return checks(project, envs)
+    finally:
+        dotenv.write_text(kept)
+
+
+@pytest.fixture
+def no_dotenv(project: Project) -> Iterator[None]:
+    """The project as a server runs it: no .env file."""
+    dotenv = project.file(".env")
+    kept = dotenv.read_text()
+    dotenv.unlink()
+    yield
+    dotenv.write_text(kept)
+
+
+@pytest.mark.parametrize("name", SERVICES)
+def test_a_missing_or_empty_service_stops_the_app_naming_it(refused: dict, name: str) -> None:
+    assert refusal(refused[f"{name} missing"]).startswith(f"ImproperlyConfigured: {name} is not set; expected ")
+    assert refusal(refused[f"{name} empty"]).startswith(f"ImproperlyConfigured: {name} is empty; expected ")
+
+
 @pytest.mark.parametrize("mistake", MALFORMED)
-def test_a_malformed_url_stops_the_app_with_one_line_that_names_it_and_hides_it(project: Project, mistake: str) -> None:
+def test_a_malformed_url_stops_the_app_with_one_line_that_names_it_and_hides_it(refused: dict, mistake: str) -> None:
     name, value, says = MALFORMED[mistake]
-    line = refusal(project, {**SERVER_ENV, name: value})
+    line = refusal(refused[mistake])
     assert line.startswith(f"ImproperlyConfigured: {name} {says}; expected ")
     assert "s3cret" not in line and "internal" not in line and "mailgun" not in line and "10.0.3.20" not in line
 
