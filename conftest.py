@@ -11,8 +11,8 @@
 - The run fails if any process a notebook started is still alive at the end, wherever the
   workspace is.
 - With --report-checks (as `./run.sh test` runs it), the run ends with its time and each
-  notebook's and test file's cost in *checks*: the time of a bare `manage.py check`, measured
-  right before and right after, so that runs on any machine and at any hour compare.
+  notebook's and test file's cost in *checks*, and each lesson's: the time of a bare `manage.py check`,
+  measured right before and right after, so that runs on any machine and at any hour compare.
 """
 
 from __future__ import annotations
@@ -162,7 +162,23 @@ def pytest_terminal_summary(terminalreporter, exitstatus: int, config: pytest.Co
     for name, seconds in sorted(COSTS.items(), key=lambda item: -item[1]):
         write(f"  {name:60} {reference.in_checks(seconds, check)}")
     write(f"  {'test time, all files':60} {reference.in_checks(sum(COSTS.values()), check)}")
+    write("By lesson (its notebook, exercise and solution, and the tests named after it), test time:")
+    for number, seconds in sorted(by_lesson(COSTS).items()):
+        write(f"  {'lesson ' + number:60} {reference.in_checks(seconds, check)}")
     write(f"  {'wall time of the run':60} {reference.in_checks(wall, check)}  (budget: 200 checks)")
+
+
+#: A file that belongs to one lesson: notebooks/06_..., exercises/06_..., tests/test_exercise_06.py, tests/test_lesson_06_....
+LESSONS_FILE = re.compile(r"^(?:(?:notebooks|exercises|solutions)/|tests/test_(?:exercise|lesson)_)(\d\d)[_.]")
+
+
+def by_lesson(costs: dict[str, float]) -> dict[str, float]:
+    """The costs of the files that belong to a lesson, added up by lesson number."""
+    totals: dict[str, float] = defaultdict(float)
+    for name, seconds in costs.items():
+        if found := LESSONS_FILE.match(name):
+            totals[found[1]] += seconds
+    return dict(totals)
 
 
 def described(proc: psutil.Process) -> str:

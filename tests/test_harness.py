@@ -5,12 +5,14 @@
 - a notebook that fails, leaving a server it started without `with`, leaves nothing running once
   nbval has killed its kernel; what escaped the kernel's death (a process in a session of its
   own) is found and stopped at the end of the run, which then fails, wherever the workspace is;
-- stored outputs show `workspace/`, wherever the workspace really is.
+- stored outputs show `workspace/`, wherever the workspace really is;
+- --report-checks ends the run with its cost in checks: each file's, and each lesson's.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -68,7 +70,8 @@ def test_the_safety_nets_catch_what_they_are_for(tmp_path):
     copy = course(tmp_path / "course")
     elsewhere = tmp_path / "not-named-workspace"  # set by the user: the run must not depend on the name
     env = {**os.environ, "PYTHONPATH": str(copy), "WORKSHOP_WORKSPACE": str(elsewhere)}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:xdist", "--nbval-lax", "notebooks"],
+    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-rA", "-p", "no:xdist", "--nbval-lax", "--report-checks",
+                           "notebooks"],
                           cwd=copy, env=env, capture_output=True, text=True, timeout=180)
     report = done.stdout
     assert "PASSED notebooks/01_tagged.ipynb::Cell 0" in report, report[-3000:]
@@ -82,6 +85,11 @@ def test_the_safety_nets_catch_what_they_are_for(tmp_path):
     assert "escapes in a session of its own" in leftovers
     assert ("Popen" not in leftovers) is sys.platform.startswith("linux")
     assert done.returncode != 0
+    # --report-checks: the run's cost in checks, each file's, and each lesson's.
+    costs = report[report.index("Cost in checks."):]
+    for name in ("notebooks/01_tagged.ipynb", "notebooks/02_untagged_and_failing.ipynb", "wall time of the run"):
+        assert name in costs, costs
+    assert re.search(r"(?m)^  lesson 01 +\d+\.\d checks", costs) and re.search(r"(?m)^  lesson 02 +\d+\.\d checks", costs), costs
     deadline = time.monotonic() + 5
     while owned_processes(elsewhere) and time.monotonic() < deadline:
         time.sleep(0.1)
